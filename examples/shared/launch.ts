@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import type { CraftServer } from "../../src";
+
+/**
+ * Starts an example the way its README says: `--stdio` (or MCP_TRANSPORT=stdio) for stdio, else Streamable HTTP
+ * on 127.0.0.1:$PORT (default 3000).
+ */
+export async function launch(server: CraftServer, opts: { devKeyEnv?: string } = {}): Promise<void> {
+  const stdio = process.argv.includes("--stdio") || process.env.MCP_TRANSPORT === "stdio";
+  if (stdio) {
+    await server.listen({ transport: "stdio" });
+    return;
+  }
+  const { url } = await server.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? "127.0.0.1" });
+  process.stderr.write(`${server.name} listening on ${url}\n`);
+  if (opts.devKeyEnv && process.env.MCPCRAFT_DEV_KEY_PRINT !== "0" && devKeyGenerated) printDevKeyHelp(url, opts.devKeyEnv);
+}
+
+let devKeyGenerated = false;
+
+/**
+ * For `npm start` with no configuration: when the variable is unset (and we are not on stdio, where a missing
+ * key must fail closed), generate a development key so the server runs with auth on, never off.
+ */
+export function ensureDevKey(envName: string): void {
+  const stdio = process.argv.includes("--stdio") || process.env.MCP_TRANSPORT === "stdio";
+  if (stdio || process.env[envName]) return;
+  process.env[envName] = `sk-dev-${randomBytes(24).toString("base64url")}`;
+  devKeyGenerated = true;
+}
+
+function printDevKeyHelp(url: string, envName: string): void {
+  const key = process.env[envName];
+  process.stderr.write(
+    [
+      ``,
+      `No ${envName} was set, so a development key was generated for this run:`,
+      `  ${envName}=${key}`,
+      ``,
+      `Try it:`,
+      `  curl -s ${url} -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
+      `    -H 'accept: application/json, text/event-stream' \\`,
+      `    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'`,
+      `  npx @modelcontextprotocol/inspector-cli --cli ${url} --transport http --header 'x-api-key: ${key}' --method tools/list`,
+      ``,
+      `Set ${envName} yourself (comma-separated for rotation) to use your own keys.`,
+      ``,
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,36 @@
+/** Who is calling, as every strategy reports it. */
+export interface AuthContext {
+  /** Stable principal id: "alice", "apikey:ci", "svc:billing". */
+  subject: string;
+  roles: string[];
+  scopes: string[];
+  claims: Record<string, unknown>;
+  /** "api-key" | "jwt" | "oauth" | a custom strategy name. */
+  strategy: string;
+  /** Epoch seconds. */
+  expiresAt?: number;
+  /** The raw credential, for calling upstream APIs on the user's behalf. Never logged. */
+  token?: string;
+  /** Present for API keys: the key id, safe to log. */
+  keyId?: string;
+  /**
+   * Extra fields spread into the tool context next to `auth` (`{ user }` for OAuth and a functional
+   * `authenticate`, `{ service }` for service JWTs), so the guide's `context.user` / `context.service` work.
+   */
+  context?: Record<string, unknown>;
+}
+
+export type TransportKind = "http" | "stdio" | "memory";
+
+/** What a strategy sees of a request. Header names are lower-cased. */
+export interface AuthRequest {
+  headers: Record<string, string | undefined>;
+  transport: TransportKind;
+  ip?: string;
+}
+
+/** Keep only own string elements: a role claim that is not an array of strings grants nothing. */
+export function stringList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is string => typeof v === "string");
+}

@@ -1,0 +1,96 @@
+import type { AuthContext } from "./auth-context";
+import type { Policy, ToolContext } from "../core/tool-context";
+
+/** Everything a tool, resource or prompt requires, merged from class and method decorators (or `tool({...})`). */
+export interface Requirement {
+  /** Each group: any one of its roles. All groups must hold. */
+  roleGroups: string[][];
+  /** All of them. */
+  scopes: string[];
+  /** Input-dependent predicates; run at call time only. */
+  policies: Policy[];
+  /** Callable without credentials where the server allows anonymous access. */
+  public: boolean;
+}
+
+export interface Decision {
+  allowed: boolean;
+  missingRoles: string[][];
+  missingScopes: string[];
+  /** Human-readable, names what is missing; becomes `Forbidden: <reason>`. */
+  reason: string;
+}
+
+export interface PolicyEngineOptions {
+  /** The server authenticates callers at all. */
+  authEnabled: boolean;
+  /** A policy taking longer than this denies. */
+  policyTimeoutMs: number;
+}
+
+const ALLOW: Decision = { allowed: true, missingRoles: [], missingScopes: [], reason: "" };
+
+function deny(reason: string, missingRoles: string[][] = [], missingScopes: string[] = []): Decision {
+  return { allowed: false, missingRoles, missingScopes, reason };
+}
+
+function describeMissing(missingRoles: string[][], missingScopes: string[]): string {
+  const parts: string[] = [];
+  for (const g of missingRoles) parts.push(g.length === 1 ? `requires role ${g[0]}` : `requires one of roles ${g.join(", ")}`);
+  if (missingScopes.length) parts.push(`missing scope${missingScopes.length > 1 ? "s" : ""} ${missingScopes.join(" ")}`);
+  return parts.join("; ");
+}
+
+/**
+ * The one authorization decision, fed by decorator metadata. Pure: no I/O. `check` is what `*\/list` uses
+ * (roles, scopes, authentication); `checkCall` adds the input-dependent policies for calls.
+ */
+export class PolicyEngine {
+  constructor(private readonly options: PolicyEngineOptions) {}
+
+  check(req: Requirement, auth: AuthContext | undefined): Decision {
+    if (!auth) {
+      if (!this.options.authEnabled || req.public) return ALLOW;
+      return deny("authentication required");
+    }
+    const missingRoles = req.roleGroups.filter((group) => !group.some((r) => auth.roles.includes(r)));
+    const missingScopes = req.scopes.filter((s) => !auth.scopes.includes(s));
+    if (missingRoles.length || missingScopes.length) return deny(describeMissing(missingRoles, missingScopes), missingRoles, missingScopes);
+    return ALLOW;
+  }
+
+  async checkCall(req: Requirement, ctx: ToolContext, input: unknown): Promise<Decision> {
+    const first = this.check(req, ctx.auth);
+    if (!first.allowed) return first;
+    for (const policy of req.policies) {
+      let verdict: unknown;
+      try {
+        verdict = await this.withTimeout(policy(ctx, input));
+      } catch (err) {
+        ctx.log.error({ event: "authz.policy_error", error: (err as Error)?.message ?? String(err) }, "authorization policy threw; denying");
+        return deny("policy denied the request");
+      }
+      // Only a literal `true` allows: a policy returning a truthy object by mistake must not open the door.
+      if (verdict !== true) return deny(verdict === "timeout" ? "policy timed out" : "policy denied the request");
+    }
+    return ALLOW;
+  }
+
+  private withTimeout(value: boolean | Promise<boolean>): Promise<boolean | "timeout"> {
+    if (!(value instanceof Promise)) return Promise.resolve(value);
+    let timer: NodeJS.Timeout;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), this.options.policyTimeoutMs);
+    });
+    return Promise.race([value, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+export function mergeRequirements(...parts: Requirement[]): Requirement {
+  return {
+    roleGroups: parts.flatMap((p) => p.roleGroups),
+    scopes: [...new Set(parts.flatMap((p) => p.scopes))],
+    policies: parts.flatMap((p) => p.policies),
+    public: parts.some((p) => p.public),
+  };
+}

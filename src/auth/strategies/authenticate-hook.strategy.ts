@@ -1,0 +1,48 @@
+import { AuthenticationError } from "../../errors";
+import { stringList, type AuthContext, type AuthRequest } from "../auth-context";
+import type { AuthStrategy } from "../auth-strategy";
+
+/** The functional API's hook: `authenticate(headers, request)`; throw to reject, return what tools should see. */
+export type AuthenticateHook = (
+  headers: Record<string, string | undefined>,
+  request: AuthRequest,
+) => unknown | Promise<unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+/**
+ * Adapts the guide's `authenticate` hook to an {@link AuthStrategy}. A throw → 401 with the error's message; the
+ * returned object is spread into the tool context and summarised as `context.auth` (DESIGN §1a).
+ */
+export class AuthenticateHookStrategy implements AuthStrategy {
+  readonly name = "custom";
+
+  constructor(private readonly hook: AuthenticateHook) {}
+
+  stdioEnv(): Record<string, string> {
+    return { API_KEY: "x-api-key", MCP_AUTH_TOKEN: "authorization" };
+  }
+
+  async authenticate(req: AuthRequest): Promise<AuthContext> {
+    let result: unknown;
+    try {
+      result = await this.hook(req.headers, req);
+    } catch (err) {
+      const message = err instanceof Error && err.message ? err.message : AuthenticationError.describe("rejected");
+      throw new AuthenticationError("rejected", message);
+    }
+    const r = (result && typeof result === "object" ? result : {}) as Record<string, any>;
+    const user = r.user && typeof r.user === "object" ? (r.user as Record<string, unknown>) : undefined;
+    const subject = str(r.subject) ?? str(user?.id) ?? str(user?.sub) ?? str(r.service) ?? "authenticated";
+    return {
+      subject,
+      roles: stringList(r.roles ?? user?.roles),
+      scopes: stringList(r.scopes ?? user?.scopes),
+      claims: r,
+      strategy: this.name,
+      ...(typeof r.expiresAt === "number" ? { expiresAt: r.expiresAt } : {}),
+      ...(str(r.token) ? { token: r.token } : {}),
+      context: r,
+    };
+  }
+}

@@ -1,0 +1,144 @@
+import { ConfigurationError } from "../errors";
+import { mergeRequirements } from "../auth/policy";
+import {
+  getClassAuthz,
+  getCtxParam,
+  getMembers,
+  getMethodAuthz,
+  getMethodParamTypes,
+  type Class,
+  type MemberMetadata,
+} from "../metadata";
+import { dtoValidator } from "../schema/dto.validator";
+import { jsonSchemaValidator } from "../schema/json-schema.validator";
+import type { InputValidator } from "../schema/input-validator";
+import { snakeCase, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { assertCoherent } from "./requirement";
+
+const NOT_A_DTO = new Set<unknown>([Object, Function, String, Number, Boolean, Array, Symbol, BigInt, Promise, undefined]);
+
+interface ParamPlan {
+  ctxIndex?: number;
+  /** Positions that receive the handler's own arguments, in order. */
+  argIndexes: number[];
+  paramTypes: unknown[];
+}
+
+function planParams(cls: Class, method: string, owner: string, maxArgs: number): ParamPlan {
+  const fn = cls.prototype[method];
+  if (typeof fn !== "function") throw new ConfigurationError(`${owner} is not a method`);
+  const ctxIndex = getCtxParam(cls, method);
+  const declared = getMethodParamTypes(cls, method);
+  const count = Math.max(declared?.length ?? 0, fn.length, ctxIndex === undefined ? 0 : ctxIndex + 1);
+  const argIndexes: number[] = [];
+  for (let i = 0; i < count; i++) if (i !== ctxIndex) argIndexes.push(i);
+  if (argIndexes.length > maxArgs)
+    throw new ConfigurationError(`${owner} takes ${argIndexes.length} parameters besides @Ctx(); at most ${maxArgs} are supported`);
+  return { ctxIndex, argIndexes, paramTypes: declared ?? [] };
+}
+
+function dtoFor(cls: Class, method: string, plan: ParamPlan, explicit: Class | undefined, owner: string): Class | undefined {
+  if (explicit) return explicit;
+  if (plan.argIndexes.length === 0) return undefined;
+  const index = plan.argIndexes[0];
+  if (getMethodParamTypes(cls, method) === undefined)
+    throw new ConfigurationError(
+      `${owner}: no decorator metadata for its parameters. Compile with "emitDecoratorMetadata": true and ` +
+        `"experimentalDecorators": true using tsc or ts-node (tsx and esbuild do not emit it), or pass { input: SomeDto }.`,
+    );
+  const type = plan.paramTypes[index];
+  if (NOT_A_DTO.has(type))
+    throw new ConfigurationError(
+      `${owner}: parameter #${index} has no class type (got ${(type as Function | undefined)?.name ?? "undefined"}). ` +
+        `Tool inputs must be classes with class-validator decorators — not interfaces, type aliases or primitives — ` +
+        `and must not be imported with "import type". Or pass { input: SomeDto }.`,
+    );
+  return type as Class;
+}
+
+function invoker(cls: Class, method: string, plan: ParamPlan): Invoker {
+  return async (args, ctx, container) => {
+    const instance = container.resolve(cls) as Record<string, (...a: unknown[]) => unknown>;
+    const callArgs: unknown[] = [];
+    plan.argIndexes.forEach((pos, i) => {
+      callArgs[pos] = args[i];
+    });
+    if (plan.ctxIndex !== undefined) callArgs[plan.ctxIndex] = ctx;
+    return instance[method](...callArgs);
+  };
+}
+
+function compileMember(cls: Class, member: MemberMetadata) {
+  const requirement = mergeRequirements(getClassAuthz(cls), getMethodAuthz(cls, member.method));
+  const owner = `${cls.name}.${member.method}`;
+  assertCoherent(requirement, owner);
+  if (member.kind === "tool") {
+    const opts = member.options;
+    const plan = planParams(cls, member.method, `@Tool ${owner}`, 1);
+    const dto = dtoFor(cls, member.method, plan, opts.input, `@Tool ${owner}`);
+    const input: InputValidator = dto ? dtoValidator(dto) : jsonSchemaValidator(undefined, owner);
+    const tool: ToolDefinition = {
+      name: opts.name ?? snakeCase(member.method),
+      title: opts.title,
+      description: opts.description ?? "",
+      annotations: opts.annotations,
+      input,
+      requirement,
+      invoke: invoker(cls, member.method, plan),
+    };
+    return tool;
+  }
+  if (member.kind === "resource") {
+    const plan = planParams(cls, member.method, `@Resource ${owner}`, 2);
+    const template = /\{[A-Za-z0-9_]+\}/.test(member.uri);
+    const match = template ? uriTemplateMatcher(member.uri) : (uri: string) => (uri === member.uri ? {} : undefined);
+    const resource: ResourceDefinition = {
+      uri: member.uri,
+      template,
+      match,
+      name: member.options.name ?? snakeCase(member.method),
+      title: member.options.title,
+      description: member.options.description,
+      mimeType: member.options.mimeType,
+      requirement,
+      invoke: invoker(cls, member.method, plan),
+    };
+    return resource;
+  }
+  const opts = member.options;
+  const plan = planParams(cls, member.method, `@Prompt ${owner}`, 1);
+  const explicitArgs = opts.arguments;
+  const dto = explicitArgs && !opts.input ? undefined : opts.input ?? (plan.argIndexes.length && !NOT_A_DTO.has(plan.paramTypes[plan.argIndexes[0]]) ? (plan.paramTypes[plan.argIndexes[0]] as Class) : undefined);
+  const input = dto ? dtoValidator(dto) : undefined;
+  const prompt: PromptDefinition = {
+    name: opts.name ?? snakeCase(member.method),
+    title: opts.title,
+    description: opts.description,
+    arguments: explicitArgs ?? (input ? promptArgumentsFromSchema(input.schema) : []),
+    input,
+    requirement,
+    invoke: invoker(cls, member.method, plan),
+  };
+  return prompt;
+}
+
+export function promptArgumentsFromSchema(schema: Record<string, any>): PromptDefinition["arguments"] {
+  const required: string[] = schema.required ?? [];
+  return Object.entries<Record<string, any>>(schema.properties ?? {}).map(([name, p]) => ({
+    name,
+    description: p.description,
+    required: required.includes(name),
+  }));
+}
+
+/** Reads a decorated class's metadata once and returns its compiled members. */
+export function compileClass(cls: Class): { tools: ToolDefinition[]; resources: ResourceDefinition[]; prompts: PromptDefinition[] } {
+  const out = { tools: [] as ToolDefinition[], resources: [] as ResourceDefinition[], prompts: [] as PromptDefinition[] };
+  for (const member of getMembers(cls)) {
+    const compiled = compileMember(cls, member);
+    if (member.kind === "tool") out.tools.push(compiled as ToolDefinition);
+    else if (member.kind === "resource") out.resources.push(compiled as ResourceDefinition);
+    else out.prompts.push(compiled as PromptDefinition);
+  }
+  return out;
+}

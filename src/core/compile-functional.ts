@@ -1,0 +1,73 @@
+import { ConfigurationError } from "../errors";
+import type { Class } from "../metadata";
+import { dtoValidator } from "../schema/dto.validator";
+import { jsonSchemaValidator } from "../schema/json-schema.validator";
+import type { PromptSpec } from "../functional/prompt";
+import type { ResourceSpec } from "../functional/resource";
+import type { ToolSpec } from "../functional/tool";
+import { promptArgumentsFromSchema } from "./compile-class";
+import { snakeCase, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { assertCoherent, requirementFrom } from "./requirement";
+
+const isClass = (v: unknown): v is Class => typeof v === "function";
+
+export function compileToolSpec(spec: ToolSpec): ToolDefinition {
+  if (!spec || typeof spec.name !== "string" || !/^[A-Za-z0-9_.-]{1,128}$/.test(spec.name))
+    throw new ConfigurationError(`tool(): name must be 1–128 characters of A-Z a-z 0-9 _ . - (got ${JSON.stringify(spec?.name)})`);
+  if (typeof spec.run !== "function") throw new ConfigurationError(`tool "${spec.name}": run must be a function`);
+  const owner = `tool "${spec.name}"`;
+  const requirement = requirementFrom(spec, owner);
+  assertCoherent(requirement, owner);
+  const input = isClass(spec.input) ? dtoValidator(spec.input) : jsonSchemaValidator(spec.input as Record<string, unknown> | undefined, owner);
+  const run = spec.run;
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description ?? "",
+    annotations: spec.annotations,
+    input,
+    requirement,
+    invoke: async ([args], ctx) => run(args, ctx),
+  };
+}
+
+export function compileResourceSpec(spec: ResourceSpec): ResourceDefinition {
+  if (!spec || typeof spec.uri !== "string" || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(spec.uri))
+    throw new ConfigurationError(`resource(): uri must be an absolute URI or template (got ${JSON.stringify(spec?.uri)})`);
+  if (typeof spec.read !== "function") throw new ConfigurationError(`resource "${spec.uri}": read must be a function`);
+  const owner = `resource "${spec.uri}"`;
+  const requirement = requirementFrom(spec, owner);
+  assertCoherent(requirement, owner);
+  const template = /\{[A-Za-z0-9_]+\}/.test(spec.uri);
+  const read = spec.read;
+  return {
+    uri: spec.uri,
+    template,
+    match: template ? uriTemplateMatcher(spec.uri) : (uri) => (uri === spec.uri ? {} : undefined),
+    name: spec.name ?? snakeCase(spec.uri.replace(/^[^:]+:\/*/, "").replace(/[^A-Za-z0-9]+/g, "_")),
+    title: spec.title,
+    description: spec.description,
+    mimeType: spec.mimeType,
+    requirement,
+    invoke: async ([uri, params], ctx) => read(uri as string, params as Record<string, string>, ctx),
+  };
+}
+
+export function compilePromptSpec(spec: PromptSpec): PromptDefinition {
+  if (!spec || typeof spec.name !== "string" || !spec.name) throw new ConfigurationError("prompt(): name is required");
+  if (typeof spec.get !== "function") throw new ConfigurationError(`prompt "${spec.name}": get must be a function`);
+  const owner = `prompt "${spec.name}"`;
+  const requirement = requirementFrom(spec, owner);
+  assertCoherent(requirement, owner);
+  const input = spec.input ? dtoValidator(spec.input) : undefined;
+  const get = spec.get;
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    arguments: spec.arguments ?? (input ? promptArgumentsFromSchema(input.schema) : []),
+    input,
+    requirement,
+    invoke: async ([args], ctx) => get(args as Record<string, string>, ctx),
+  };
+}

@@ -1,0 +1,96 @@
+import type { DependencyContainer } from "tsyringe";
+import type { AuditTrail } from "../auth/audit";
+import type { AuthStrategy } from "../auth/auth-strategy";
+import type { Requirement } from "../auth/policy";
+import type { Logger } from "../logger";
+import type { InputValidator } from "../schema/input-validator";
+import type { ToolContext } from "./tool-context";
+
+/**
+ * Runs a handler in the request's child container. For decorated servers it resolves the class there and calls
+ * the method; for functional ones it calls `run`.
+ */
+export type Invoker = (args: unknown[], ctx: ToolContext, container: DependencyContainer) => Promise<unknown>;
+
+export interface ToolDefinition {
+  name: string;
+  title?: string;
+  description: string;
+  annotations?: Record<string, unknown>;
+  input: InputValidator;
+  requirement: Requirement;
+  /** Receives `(validatedInput, ctx)`. */
+  invoke: Invoker;
+}
+
+export interface ResourceDefinition {
+  /** A fixed URI, or an RFC 6570 level-1 template such as `users://{id}/profile`. */
+  uri: string;
+  template: boolean;
+  /** Matches a concrete URI against the template and returns its variables. */
+  match(uri: string): Record<string, string> | undefined;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  requirement: Requirement;
+  /** Receives `(uri, params, ctx)`. */
+  invoke: Invoker;
+}
+
+export interface PromptDefinition {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments: { name: string; description?: string; required?: boolean }[];
+  input?: InputValidator;
+  requirement: Requirement;
+  /** Receives `(args, ctx)`. */
+  invoke: Invoker;
+}
+
+/** The server compiled once at start-up: the request path reads only this. */
+export interface ServerDefinition {
+  name: string;
+  version: string;
+  instructions?: string;
+  tools: ReadonlyMap<string, ToolDefinition>;
+  resources: readonly ResourceDefinition[];
+  prompts: ReadonlyMap<string, PromptDefinition>;
+  strategy?: AuthStrategy;
+  /** With a strategy: requests without credentials are served as anonymous (only `@Public` members). */
+  anonymous: boolean;
+  hideUnauthorized: boolean;
+  policyTimeoutMs: number;
+  container: DependencyContainer;
+  logger: Logger;
+  audit: AuditTrail;
+}
+
+/** `deleteUser` → `delete_user`, `getHTTPStatus` → `get_http_status`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[-\s]+/g, "_")
+    .toLowerCase();
+}
+
+/** Compiles `users://{id}/profile` into a matcher; variables match one path segment. */
+export function uriTemplateMatcher(template: string): (uri: string) => Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template.replace(/[.*+?^${}()|[\]\\]/g, (ch) => (ch === "{" || ch === "}" ? ch : `\\${ch}`)).replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name) => {
+    names.push(name);
+    return "([^/?#]+)";
+  });
+  const re = new RegExp(`^${pattern}$`);
+  return (uri) => {
+    const m = re.exec(uri);
+    if (!m) return undefined;
+    const params: Record<string, string> = Object.create(null);
+    names.forEach((n, i) => {
+      params[n] = decodeURIComponent(m[i + 1]);
+    });
+    return params;
+  };
+}

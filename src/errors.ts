@@ -1,0 +1,180 @@
+/**
+ * The one error hierarchy of mcpcraft-sdk. Every error the framework raises is one of these classes with a
+ * stable `code`; how each maps to an HTTP status, a `WWW-Authenticate` challenge and a JSON-RPC error code is
+ * decided here and nowhere else (see {@link httpAnswerFor}).
+ */
+
+/** Closed set of reasons an authentication can fail. `error_description` is chosen from this set, never from input. */
+export type AuthFailureReason =
+  | "missing_credentials"
+  | "invalid_credentials"
+  | "malformed_token"
+  | "token_too_large"
+  | "unsupported_algorithm"
+  | "bad_signature"
+  | "expired"
+  | "not_yet_valid"
+  | "issued_in_future"
+  | "missing_exp"
+  | "lifetime_too_long"
+  | "wrong_issuer"
+  | "wrong_audience"
+  | "unknown_key"
+  | "inactive_token"
+  | "key_expired"
+  | "rejected";
+
+const DESCRIPTIONS: Record<AuthFailureReason, string> = {
+  missing_credentials: "Authentication required",
+  invalid_credentials: "Invalid credentials",
+  malformed_token: "Malformed token",
+  token_too_large: "Token too large",
+  unsupported_algorithm: "Token algorithm not allowed",
+  bad_signature: "Invalid token signature",
+  expired: "Token expired",
+  not_yet_valid: "Token not yet valid",
+  issued_in_future: "Token issued in the future",
+  missing_exp: "Token has no expiration time",
+  lifetime_too_long: "Token lifetime exceeds the allowed maximum",
+  wrong_issuer: "Token issuer not accepted",
+  wrong_audience: "Token was not issued for this resource",
+  unknown_key: "Token signing key not recognised",
+  inactive_token: "Token is not active",
+  key_expired: "Credential has expired",
+  rejected: "Authentication failed",
+};
+
+/** Base of every framework error. `code` is stable and safe to branch on. */
+export class McpcraftError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The server or one of its tools is misconfigured. Raised at `createServer`/`listen`, never per request. */
+export class ConfigurationError extends McpcraftError {
+  constructor(message: string) {
+    super("configuration_error", message);
+  }
+}
+
+/**
+ * Credentials are missing or not valid: HTTP 401 / JSON-RPC -32001.
+ * `message` is what the client sees; for built-in strategies it comes from a fixed set of strings.
+ */
+export class AuthenticationError extends McpcraftError {
+  constructor(
+    readonly reason: AuthFailureReason = "rejected",
+    message: string = DESCRIPTIONS[reason],
+    /** Non-secret facts for the audit log (key id, kid, strategy), never the credential. */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super("unauthenticated", message);
+  }
+  static describe(reason: AuthFailureReason): string {
+    return DESCRIPTIONS[reason];
+  }
+}
+
+/** The request itself is malformed in an auth-relevant way (two credentials, duplicate headers): HTTP 400. */
+export class InvalidRequestError extends McpcraftError {
+  constructor(message: string) {
+    super("invalid_request", message);
+  }
+}
+
+/** Valid credentials, not enough rights: JSON-RPC -32003 `Forbidden: …`. */
+export class ForbiddenError extends McpcraftError {
+  constructor(
+    message: string,
+    readonly missingRoles: string[][] = [],
+    readonly missingScopes: string[] = [],
+  ) {
+    super("forbidden", message.startsWith("Forbidden") ? message : `Forbidden: ${message}`);
+  }
+}
+
+/** Bearer token lacks scopes for a tool call over HTTP: HTTP 403 `insufficient_scope` (MCP step-up). */
+export class InsufficientScopeError extends McpcraftError {
+  constructor(
+    readonly requiredScopes: string[],
+    readonly missingScopes: string[],
+  ) {
+    super("insufficient_scope", `Forbidden: missing scope ${missingScopes.join(", ")}`);
+  }
+}
+
+/** The identity provider (JWKS, introspection) is down, slow or answering garbage: HTTP 503, never allowed. */
+export class IdentityProviderUnavailableError extends McpcraftError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super("identity_provider_unavailable", "Identity provider unavailable");
+  }
+}
+
+/** Too many failed authentications from one client: HTTP 429 / JSON-RPC -32029. */
+export class RateLimitedError extends McpcraftError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate_limited", "Too many failed authentication attempts");
+  }
+}
+
+/** Unknown tool, resource or prompt: JSON-RPC -32602. */
+export class NotFoundError extends McpcraftError {
+  constructor(message: string) {
+    super("not_found", message);
+  }
+}
+
+/** JSON-RPC error codes used by the framework. */
+export const JsonRpcCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  Unauthenticated: -32001,
+  Forbidden: -32003,
+  RateLimited: -32029,
+  IdentityProviderUnavailable: -32030,
+} as const;
+
+export interface HttpAnswer {
+  status: number;
+  jsonRpcCode: number;
+  message: string;
+  /** RFC 6750 `error` parameter, when the answer carries a Bearer challenge. */
+  bearerError?: "invalid_token" | "invalid_request" | "insufficient_scope";
+  /** RFC 6750 `scope` parameter. */
+  scope?: string;
+  retryAfterSeconds?: number;
+}
+
+/** The single table from framework errors to HTTP answers. Unknown errors never leak their message. */
+export function httpAnswerFor(err: unknown): HttpAnswer {
+  if (err instanceof AuthenticationError)
+    return { status: 401, jsonRpcCode: JsonRpcCode.Unauthenticated, message: err.message, bearerError: "invalid_token" };
+  if (err instanceof InvalidRequestError)
+    return { status: 400, jsonRpcCode: JsonRpcCode.InvalidRequest, message: err.message, bearerError: "invalid_request" };
+  if (err instanceof InsufficientScopeError)
+    return {
+      status: 403,
+      jsonRpcCode: JsonRpcCode.Forbidden,
+      message: err.message,
+      bearerError: "insufficient_scope",
+      scope: err.requiredScopes.join(" "),
+    };
+  if (err instanceof ForbiddenError) return { status: 403, jsonRpcCode: JsonRpcCode.Forbidden, message: err.message };
+  if (err instanceof RateLimitedError)
+    return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof IdentityProviderUnavailableError)
+    return {
+      status: 503,
+      jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable,
+      message: err.message,
+      retryAfterSeconds: err.retryAfterSeconds,
+    };
+  return { status: 500, jsonRpcCode: JsonRpcCode.InternalError, message: "Internal server error" };
+}

@@ -1,0 +1,27 @@
+import type { Class, PromptArgumentSpec } from "../metadata";
+import type { AuthorizationFields } from "../core/requirement";
+import type { ToolContext } from "../core/tool-context";
+
+export const PROMPT_SPEC = Symbol.for("mcpcraft.prompt");
+
+export interface PromptSpec extends AuthorizationFields {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments?: PromptArgumentSpec[];
+  /** A class-validator DTO validating the arguments (its properties become the prompt's arguments). */
+  input?: Class;
+  get: (args: Record<string, string>, context: ToolContext) => unknown | Promise<unknown>;
+}
+
+/**
+ * Declares a prompt for the functional API (`server.add(prompt({...}))`).
+ *
+ * @example
+ * ```ts
+ * server.add(prompt({ name: "review", arguments: [{ name: "pr", required: true }], get: ({ pr }) => `Review ${pr}` }))
+ * ```
+ */
+export function prompt(spec: PromptSpec): PromptSpec & { readonly [PROMPT_SPEC]: true } {
+  return Object.freeze({ ...spec, [PROMPT_SPEC]: true as const });
+}

@@ -1,0 +1,26 @@
+import type { AuthorizationFields } from "../core/requirement";
+import type { ToolContext } from "../core/tool-context";
+
+export const RESOURCE_SPEC = Symbol.for("mcpcraft.resource");
+
+export interface ResourceSpec extends AuthorizationFields {
+  /** A fixed URI or an RFC 6570 template (`users://{id}/profile`). */
+  uri: string;
+  name?: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  read: (uri: string, params: Record<string, string>, context: ToolContext) => unknown | Promise<unknown>;
+}
+
+/**
+ * Declares a resource for the functional API (`server.add(resource({...}))`).
+ *
+ * @example
+ * ```ts
+ * server.add(resource({ uri: "users://{id}/profile", roles: ["admin"], read: (uri, { id }) => getUser(id) }))
+ * ```
+ */
+export function resource(spec: ResourceSpec): ResourceSpec & { readonly [RESOURCE_SPEC]: true } {
+  return Object.freeze({ ...spec, [RESOURCE_SPEC]: true as const });
+}

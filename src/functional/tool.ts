@@ -1,0 +1,34 @@
+import type { Class } from "../metadata";
+import type { AuthorizationFields } from "../core/requirement";
+import type { ToolContext } from "../core/tool-context";
+import type { PropertyMap } from "../schema/json-schema.validator";
+
+export const TOOL_SPEC = Symbol.for("mcpcraft.tool");
+
+export interface ToolSpec<TArgs = any> extends AuthorizationFields {
+  name: string;
+  title?: string;
+  description: string;
+  /** The guide's property map, a full JSON Schema (type "object"), or a class-validator DTO class. */
+  input?: PropertyMap | Record<string, unknown> | Class;
+  annotations?: Record<string, unknown>;
+  run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
+}
+
+/**
+ * Declares a tool for the functional API (`server.add(tool({...}))`).
+ *
+ * @example
+ * ```ts
+ * server.add(tool({
+ *   name: "delete_user",
+ *   description: "Delete a user account",
+ *   input: { userId: { type: "string", description: "User ID to delete" } },
+ *   roles: ["admin"],
+ *   run: async ({ userId }, context) => deleteUser(userId),
+ * }))
+ * ```
+ */
+export function tool<TArgs = any>(spec: ToolSpec<TArgs>): ToolSpec<TArgs> & { readonly [TOOL_SPEC]: true } {
+  return Object.freeze({ ...spec, [TOOL_SPEC]: true as const });
+}

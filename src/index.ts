@@ -1,0 +1,52 @@
+import "reflect-metadata";
+
+export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions } from "./server/create-server";
+export { CraftServer, type ListenOptions } from "./server/craft-server";
+export type { AuthSpec } from "./server/auth-config";
+export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
+export type { StdioListenOptions } from "./transport/stdio.transport";
+
+export { tool, type ToolSpec } from "./functional/tool";
+export { resource, type ResourceSpec } from "./functional/resource";
+export { prompt, type PromptSpec } from "./functional/prompt";
+export type { AuthorizationFields } from "./core/requirement";
+
+export { Server } from "./decorators/server.decorator";
+export { Tool } from "./decorators/tool.decorator";
+export { Resource } from "./decorators/resource.decorator";
+export { Prompt } from "./decorators/prompt.decorator";
+export { Ctx } from "./decorators/ctx.decorator";
+export { RequireRole } from "./decorators/require-role.decorator";
+export { RequireScope } from "./decorators/require-scope.decorator";
+export { Authorize } from "./decorators/authorize.decorator";
+export { Public } from "./decorators/public.decorator";
+export { JSONSchema } from "class-validator-jsonschema";
+export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
+
+export type { ToolContext, Policy } from "./core/tool-context";
+export type { AuthContext, AuthRequest, TransportKind } from "./auth/auth-context";
+export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
+export type { AuditEvent, AuditHook } from "./auth/audit";
+export type { Logger } from "./logger";
+export { createDefaultLogger, silentLogger } from "./logger";
+
+export { ApiKeyStrategy, type ApiKeyStrategyOptions, type ApiKeyEntry } from "./auth/strategies/api-key.strategy";
+export { JwtStrategy, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
+export { OAuthStrategy, type OAuthStrategyOptions } from "./auth/strategies/oauth.strategy";
+export { CompositeStrategy, anyOf } from "./auth/strategies/composite.strategy";
+export { AuthenticateHookStrategy, type AuthenticateHook } from "./auth/strategies/authenticate-hook.strategy";
+
+export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, API_KEY_OPTIONS, JWT_OPTIONS, OAUTH_OPTIONS } from "./tokens";
+export {
+  McpcraftError,
+  ConfigurationError,
+  AuthenticationError,
+  InvalidRequestError,
+  ForbiddenError,
+  InsufficientScopeError,
+  IdentityProviderUnavailableError,
+  RateLimitedError,
+  NotFoundError,
+  JsonRpcCode,
+  type AuthFailureReason,
+} from "./errors";

@@ -1,0 +1,145 @@
+import "reflect-metadata";
+import { ConfigurationError } from "./errors";
+import type { Policy } from "./core/tool-context";
+
+/**
+ * The one door to reflect-metadata. Decorators write through these functions and the definition compiler
+ * reads through them; nothing else calls `Reflect.getMetadata`.
+ */
+
+if (typeof Reflect !== "object" || typeof (Reflect as any).getMetadata !== "function") {
+  throw new Error('mcpcraft-sdk needs a Reflect polyfill: add `import "reflect-metadata"` at the top of your entry file');
+}
+
+const KEYS = {
+  server: Symbol.for("mcpcraft:server"),
+  members: Symbol.for("mcpcraft:members"),
+  authz: Symbol.for("mcpcraft:authz"),
+  ctxParam: Symbol.for("mcpcraft:ctx-param"),
+} as const;
+
+export type Class<T = any> = new (...args: any[]) => T;
+
+export interface ServerDecoratorOptions {
+  name: string;
+  version?: string;
+  instructions?: string;
+  /** A strategy class or DI token, an instance, `{ strategy, anonymous }`, or an array (first whose credential is present wins). */
+  auth?: unknown;
+  authorization?: { hideUnauthorized?: boolean; policyTimeoutMs?: number };
+}
+
+export interface ToolDecoratorOptions {
+  name?: string;
+  title?: string;
+  description: string;
+  /** The input DTO class; defaults to the type of the first parameter that is not `@Ctx()`. */
+  input?: Class;
+  annotations?: Record<string, unknown>;
+}
+
+export interface ResourceDecoratorOptions {
+  name?: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+}
+
+export interface PromptArgumentSpec {
+  name: string;
+  description?: string;
+  required?: boolean;
+}
+
+export interface PromptDecoratorOptions {
+  name?: string;
+  title?: string;
+  description?: string;
+  /** The prompt's arguments; or give a DTO class as `input` (or as the first parameter's type). */
+  arguments?: PromptArgumentSpec[];
+  input?: Class;
+}
+
+export type MemberMetadata =
+  | { kind: "tool"; method: string; options: ToolDecoratorOptions }
+  | { kind: "resource"; method: string; uri: string; options: ResourceDecoratorOptions }
+  | { kind: "prompt"; method: string; options: PromptDecoratorOptions };
+
+/** What the authorization decorators record on a class or a method. */
+export interface AuthzMetadata {
+  /** Each entry is one `@RequireRole(...)`: any one role of it; all entries must hold. */
+  roleGroups: string[][];
+  /** `@RequireScope(...)`: all of them. */
+  scopes: string[];
+  policies: Policy[];
+  public: boolean;
+}
+
+export const emptyAuthz = (): AuthzMetadata => ({ roleGroups: [], scopes: [], policies: [], public: false });
+
+function methodKey(key: string | symbol): string {
+  if (typeof key === "symbol") throw new ConfigurationError(`mcpcraft decorators do not support symbol-named methods (${String(key)})`);
+  return key;
+}
+
+export function setServerMetadata(target: Class, options: ServerDecoratorOptions): void {
+  Reflect.defineMetadata(KEYS.server, options, target);
+}
+
+export function getServerMetadata(target: Class): ServerDecoratorOptions | undefined {
+  return Reflect.getOwnMetadata(KEYS.server, target);
+}
+
+export function addMember(target: Class, member: MemberMetadata): void {
+  const own: MemberMetadata[] = Reflect.getOwnMetadata(KEYS.members, target) ?? [];
+  Reflect.defineMetadata(KEYS.members, [...own, member], target);
+}
+
+/** Members of the class and its ancestors (a subclass may add tools to an inherited server). */
+export function getMembers(target: Class): MemberMetadata[] {
+  const chain: MemberMetadata[][] = [];
+  for (let c: any = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const own = Reflect.getOwnMetadata(KEYS.members, c);
+    if (own) chain.unshift(own);
+  }
+  return chain.flat();
+}
+
+export function updateAuthz(target: object, key: string | symbol | undefined, change: (m: AuthzMetadata) => void): void {
+  const prop = key === undefined ? undefined : methodKey(key);
+  const current: AuthzMetadata =
+    (prop === undefined ? Reflect.getOwnMetadata(KEYS.authz, target) : Reflect.getOwnMetadata(KEYS.authz, target, prop)) ??
+    emptyAuthz();
+  const next: AuthzMetadata = {
+    roleGroups: [...current.roleGroups],
+    scopes: [...current.scopes],
+    policies: [...current.policies],
+    public: current.public,
+  };
+  change(next);
+  if (prop === undefined) Reflect.defineMetadata(KEYS.authz, next, target);
+  else Reflect.defineMetadata(KEYS.authz, next, target, prop);
+}
+
+export function getClassAuthz(target: Class): AuthzMetadata {
+  return Reflect.getOwnMetadata(KEYS.authz, target) ?? emptyAuthz();
+}
+
+export function getMethodAuthz(target: Class, method: string): AuthzMetadata {
+  return Reflect.getMetadata(KEYS.authz, target.prototype, method) ?? emptyAuthz();
+}
+
+export function setCtxParam(target: object, key: string | symbol, index: number): void {
+  Reflect.defineMetadata(KEYS.ctxParam, index, target, methodKey(key));
+}
+
+export function getCtxParam(target: Class, method: string): number | undefined {
+  return Reflect.getMetadata(KEYS.ctxParam, target.prototype, method);
+}
+
+/** TypeScript's emitted parameter types of a method; `undefined` when no metadata was emitted. */
+export function getMethodParamTypes(target: Class, method: string): unknown[] | undefined {
+  return Reflect.getMetadata("design:paramtypes", target.prototype, method);
+}
+
+export { methodKey };

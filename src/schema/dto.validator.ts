@@ -1,0 +1,92 @@
+import { plainToInstance } from "class-transformer";
+import { validate, type ValidationError } from "class-validator";
+import { targetConstructorToSchema, validationMetadatasToSchemas } from "class-validator-jsonschema";
+import { ConfigurationError } from "../errors";
+import type { Class } from "../metadata";
+import { exceedsDepth, MAX_INPUT_DEPTH, type FieldError, type InputValidator, type ValidationResult } from "./input-validator";
+
+// class-transformer keeps @Type() metadata in a storage it only exposes by deep path (no typings for it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require("class-transformer/cjs/storage") as { defaultMetadataStorage: unknown };
+
+const DEFS = "#/$defs/";
+const cache = new WeakMap<Class, InputValidator>();
+
+type Schema = Record<string, any>;
+
+/**
+ * class-validator-jsonschema leaves `$ref`s to nested DTOs dangling and allows unknown properties; MCP wants a
+ * self-contained JSON Schema 2020-12. Collect referenced definitions into `$defs` and close every object.
+ */
+function closeObjects(schema: Schema): Schema {
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Schema = Array.isArray(schema) ? [] : {};
+  for (const [k, v] of Object.entries(schema)) out[k] = typeof v === "object" && v !== null ? closeObjects(v) : v;
+  if (out.type === "object" && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+function collectRefs(schema: unknown, found: Set<string>): void {
+  if (!schema || typeof schema !== "object") return;
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === "$ref" && typeof v === "string" && v.startsWith(DEFS)) found.add(v.slice(DEFS.length));
+    else collectRefs(v, found);
+  }
+}
+
+export function dtoSchema(dto: Class): Schema {
+  const options = { refPointerPrefix: DEFS, classTransformerMetadataStorage: defaultMetadataStorage as any };
+  const root = targetConstructorToSchema(dto, options) as Schema;
+  const names = new Set<string>();
+  collectRefs(root, names);
+  const defs: Schema = {};
+  if (names.size) {
+    const all = validationMetadatasToSchemas(options) as Schema;
+    const queue = [...names];
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (defs[name]) continue;
+      if (!all[name]) throw new ConfigurationError(`DTO ${dto.name}: nested type ${name} has no class-validator metadata`);
+      defs[name] = all[name];
+      const more = new Set<string>();
+      collectRefs(all[name], more);
+      queue.push(...more);
+    }
+  }
+  const schema: Schema = { type: "object", properties: {}, ...root };
+  if (!schema.required) delete schema.required;
+  if (names.size) schema.$defs = defs;
+  return closeObjects(schema);
+}
+
+function flatten(errors: ValidationError[], prefix = ""): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message });
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+/** The schema and the validation both come from the DTO's class-validator decorators, so they never disagree. */
+export function dtoValidator(dto: Class): InputValidator {
+  const cached = cache.get(dto);
+  if (cached) return cached;
+  const schema = dtoSchema(dto);
+  const validator: InputValidator = {
+    schema,
+    async validate(input: unknown): Promise<ValidationResult> {
+      const data = input === undefined ? {} : input;
+      if (typeof data !== "object" || data === null || Array.isArray(data))
+        return { ok: false, errors: [{ field: "", message: "arguments must be an object" }] };
+      if (exceedsDepth(data)) return { ok: false, errors: [{ field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` }] };
+      const instance = plainToInstance(dto, data);
+      const errors = await validate(instance as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+      if (errors.length) return { ok: false, errors: flatten(errors) };
+      return { ok: true, value: instance };
+    },
+  };
+  cache.set(dto, validator);
+  return validator;
+}

@@ -1,0 +1,164 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { DependencyContainer } from "tsyringe";
+import { AuditTrail, type AuditHook } from "../auth/audit";
+import type { AuthContext } from "../auth/auth-context";
+import type { AuthStrategy } from "../auth/auth-strategy";
+import { compileClass } from "../core/compile-class";
+import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
+import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "../core/definition";
+import { Runtime } from "../core/runtime";
+import { ConfigurationError } from "../errors";
+import { PROMPT_SPEC, type PromptSpec } from "../functional/prompt";
+import { RESOURCE_SPEC, type ResourceSpec } from "../functional/resource";
+import { TOOL_SPEC, type ToolSpec } from "../functional/tool";
+import type { Logger } from "../logger";
+import type { Class } from "../metadata";
+import { HttpHost, type HttpHandlerOptions, type HttpListenOptions, type HttpListening } from "../transport/http.transport";
+import { serveStdio, type StdioListenOptions } from "../transport/stdio.transport";
+
+export interface CraftServerSettings {
+  name: string;
+  version: string;
+  instructions?: string;
+  strategy?: AuthStrategy;
+  anonymous: boolean;
+  hideUnauthorized: boolean;
+  policyTimeoutMs: number;
+  container: DependencyContainer;
+  logger: Logger;
+  onAudit?: AuditHook;
+  serverClass?: Class;
+}
+
+export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
+
+type AnySpec = ToolSpec | ResourceSpec | PromptSpec;
+
+/**
+ * A server built by `createServer`, from a decorated class or from `tool()` objects: one runtime, every transport.
+ */
+export class CraftServer {
+  private readonly tools = new Map<string, ToolDefinition>();
+  private readonly resources: ResourceDefinition[] = [];
+  private readonly prompts = new Map<string, PromptDefinition>();
+  private compiled?: Runtime;
+  private readonly hosts = new Set<{ close(): Promise<void> }>();
+
+  constructor(private readonly settings: CraftServerSettings) {
+    if (settings.serverClass) {
+      const members = compileClass(settings.serverClass);
+      members.tools.forEach((t) => this.addTool(t));
+      members.resources.forEach((r) => this.addResource(r));
+      members.prompts.forEach((p) => this.addPrompt(p));
+    }
+  }
+
+  /** The server's name as announced in `initialize`. */
+  get name(): string {
+    return this.settings.name;
+  }
+
+  /**
+   * Adds tools, resources or prompts built with `tool()`, `resource()`, `prompt()`. Throws on a duplicate name,
+   * an invalid schema, or a role/scope requirement on a server without authentication.
+   */
+  add(...specs: AnySpec[]): this {
+    if (this.compiled) throw new ConfigurationError("server.add() after the server started; add everything before listen()");
+    for (const spec of specs) {
+      if ((spec as any)?.[TOOL_SPEC] || ("run" in (spec as object) && "name" in (spec as object))) this.addTool(compileToolSpec(spec as ToolSpec));
+      else if ((spec as any)?.[RESOURCE_SPEC] || "read" in (spec as object)) this.addResource(compileResourceSpec(spec as ResourceSpec));
+      else if ((spec as any)?.[PROMPT_SPEC] || "get" in (spec as object)) this.addPrompt(compilePromptSpec(spec as PromptSpec));
+      else throw new ConfigurationError("server.add() takes objects made by tool(), resource() or prompt()");
+    }
+    return this;
+  }
+
+  /**
+   * Starts serving. HTTP (default): Streamable HTTP at `http://127.0.0.1:<port>/mcp`, resolving to
+   * `{ url, port, close }`. stdio: authenticates once from the environment and exits non-zero if that fails.
+   */
+  async listen(options: ListenOptions & { port?: number } = {}): Promise<HttpListening> {
+    if (options.transport === "stdio") {
+      const handle = await serveStdio(this.runtime, options);
+      this.hosts.add(handle);
+      return { url: "stdio:", port: 0, close: () => handle.close() };
+    }
+    const host = new HttpHost(this.runtime, options);
+    const listening = await host.listen();
+    this.hosts.add(host);
+    return listening;
+  }
+
+  /** A Node `(req, res)` handler for mounting in an existing app (Express, Fastify's raw server, node:http). */
+  handler(options: HttpHandlerOptions = {}): (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, next?: (err?: unknown) => void) => void {
+    const host = new HttpHost(this.runtime, options);
+    this.hosts.add(host);
+    return host.handler;
+  }
+
+  /** Connects a server-side SDK transport (the test kit's in-memory pair) with a fixed principal. */
+  async connect(transport: Transport, auth?: AuthContext, kind: "memory" | "stdio" = "memory"): Promise<{ close(): Promise<void> }> {
+    const sdk = this.runtime.createSdkServer(kind, auth);
+    await sdk.connect(transport);
+    const handle = { close: () => sdk.close() };
+    this.hosts.add(handle);
+    return handle;
+  }
+
+  /** Stops every listener and session this server started. */
+  async close(): Promise<void> {
+    const all = [...this.hosts];
+    this.hosts.clear();
+    await Promise.allSettled(all.map((h) => h.close()));
+  }
+
+  /** The compiled pipeline. Freezes the server: `add()` is refused afterwards. */
+  get runtime(): Runtime {
+    if (!this.compiled) {
+      const s = this.settings;
+      const def: ServerDefinition = {
+        name: s.name,
+        version: s.version,
+        instructions: s.instructions,
+        tools: this.tools,
+        resources: this.resources,
+        prompts: this.prompts,
+        strategy: s.strategy,
+        anonymous: s.anonymous,
+        hideUnauthorized: s.hideUnauthorized,
+        policyTimeoutMs: s.policyTimeoutMs,
+        container: s.container,
+        logger: s.logger,
+        audit: new AuditTrail(s.logger, s.onAudit),
+      };
+      this.compiled = new Runtime(def);
+    }
+    return this.compiled;
+  }
+
+  private requireAuthFor(label: string, req: { roleGroups: string[][]; scopes: string[] }): void {
+    if (!this.settings.strategy && (req.roleGroups.length || req.scopes.length))
+      throw new ConfigurationError(
+        `${label} requires roles or scopes but server "${this.settings.name}" has no authentication; ` +
+          `configure auth (e.g. auth: ApiKeyStrategy) or an authenticate() hook`,
+      );
+  }
+
+  private addTool(t: ToolDefinition): void {
+    if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}"`);
+    this.requireAuthFor(`tool "${t.name}"`, t.requirement);
+    this.tools.set(t.name, t);
+  }
+
+  private addResource(r: ResourceDefinition): void {
+    if (this.resources.some((x) => x.uri === r.uri)) throw new ConfigurationError(`duplicate resource "${r.uri}"`);
+    this.requireAuthFor(`resource "${r.uri}"`, r.requirement);
+    this.resources.push(r);
+  }
+
+  private addPrompt(p: PromptDefinition): void {
+    if (this.prompts.has(p.name)) throw new ConfigurationError(`duplicate prompt name "${p.name}"`);
+    this.requireAuthFor(`prompt "${p.name}"`, p.requirement);
+    this.prompts.set(p.name, p);
+  }
+}

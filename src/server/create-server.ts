@@ -1,0 +1,90 @@
+import { container as globalContainer, type DependencyContainer } from "tsyringe";
+import type { AuditHook } from "../auth/audit";
+import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
+import { ConfigurationError } from "../errors";
+import { createDefaultLogger, type Logger } from "../logger";
+import { getServerMetadata, type Class } from "../metadata";
+import { LOGGER } from "../tokens";
+import { resolveAuth, type AuthSpec } from "./auth-config";
+import { CraftServer } from "./craft-server";
+
+export interface AuthorizationOptions {
+  /** Hide what the caller may not use from `tools/list` & co. Default true. */
+  hideUnauthorized?: boolean;
+  /** An `@Authorize` policy slower than this denies. Default 5000 ms. */
+  policyTimeoutMs?: number;
+}
+
+interface CommonOptions {
+  /** Overrides `@Server({ auth })`; a strategy class/token, instance, array, or `{ strategy, anonymous }`. */
+  auth?: AuthSpec;
+  authorization?: AuthorizationOptions;
+  /** Default: JSON lines on stderr. */
+  logger?: Logger;
+  /** Called with every `auth.failure` / `authz.denied` event. */
+  onAudit?: AuditHook;
+  /** The tsyringe container to resolve the server class and strategies from. Default: the global container. */
+  container?: DependencyContainer;
+}
+
+/** The functional API's options (DESIGN §1a). */
+export interface ServerOptions extends CommonOptions {
+  name: string;
+  version?: string;
+  instructions?: string;
+  /** Throw to reject (401 with the message); return what tools should see as their context. */
+  authenticate?: AuthenticateHook;
+}
+
+export type ClassServerOptions = CommonOptions;
+
+/**
+ * Creates a server from options (functional API) or from a `@Server` class. Synchronous; throws a
+ * `ConfigurationError` on any misconfiguration.
+ *
+ * @example
+ * ```ts
+ * const server = createServer({ name: "api-server", authenticate: async (headers) => { … } })
+ * server.add(tool({ name: "ping", description: "Ping", run: () => "pong" }))
+ * await server.listen({ port: 3000 })
+ *
+ * const admin = createServer(AdminServer, { container })
+ * ```
+ */
+export function createServer(options: ServerOptions): CraftServer;
+export function createServer(serverClass: Class, options?: ClassServerOptions): CraftServer;
+export function createServer(target: ServerOptions | Class, maybe?: ClassServerOptions): CraftServer {
+  const isClass = typeof target === "function";
+  const meta = isClass ? getServerMetadata(target) : undefined;
+  if (isClass && !meta) throw new ConfigurationError(`${target.name} is not decorated with @Server({ name })`);
+  const options: CommonOptions & Partial<ServerOptions> = isClass ? (maybe ?? {}) : target;
+  if (!isClass && (!options || typeof options.name !== "string" || !options.name))
+    throw new ConfigurationError("createServer({ name }) needs a non-empty name");
+
+  const root = (options.container ?? globalContainer).createChildContainer();
+  const logger = options.logger ?? createDefaultLogger();
+  root.register(LOGGER, { useValue: logger });
+
+  if (options.authenticate !== undefined && typeof options.authenticate !== "function")
+    throw new ConfigurationError("authenticate must be a function");
+  if (options.authenticate && options.auth) throw new ConfigurationError("give either authenticate() or auth, not both");
+  const authSpec = options.auth ?? (options.authenticate ? new AuthenticateHookStrategy(options.authenticate) : meta?.auth);
+  const { strategy, anonymous } = resolveAuth(authSpec, root);
+  const authorization = { ...(meta?.authorization ?? {}), ...(options.authorization ?? {}) };
+  const policyTimeoutMs = authorization.policyTimeoutMs ?? 5000;
+  if (!(policyTimeoutMs > 0)) throw new ConfigurationError("authorization.policyTimeoutMs must be positive");
+
+  return new CraftServer({
+    name: meta?.name ?? (options as ServerOptions).name,
+    version: meta?.version ?? options.version ?? "0.0.0",
+    instructions: meta?.instructions ?? options.instructions,
+    strategy,
+    anonymous,
+    hideUnauthorized: authorization.hideUnauthorized !== false,
+    policyTimeoutMs,
+    container: root,
+    logger,
+    onAudit: options.onAudit,
+    serverClass: isClass ? target : undefined,
+  });
+}

@@ -1,0 +1,6 @@
+import "reflect-metadata";
+
+export { createTestClient, type TestClient, type TestClientOptions } from "./test-client";
+export { MockAuthStrategy, MOCK_AUTH_OPTIONS, type MockAuthOptions, type MockPrincipal } from "./mock-auth.strategy";
+export { TestIdentityProvider } from "./identity-provider";
+export { signTestJwt } from "./sign-test-jwt";

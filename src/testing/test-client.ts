@@ -1,0 +1,79 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult, GetPromptResult, ListToolsResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import type { DependencyContainer } from "tsyringe";
+import type { AuthContext } from "../auth/auth-context";
+import { AUTH_INFO_KEY } from "../core/runtime";
+import type { Class } from "../metadata";
+import { createServer, type ClassServerOptions } from "../server/create-server";
+import { CraftServer } from "../server/craft-server";
+import { silentLogger } from "../logger";
+import { MockAuthStrategy, toAuthContext, type MockPrincipal } from "./mock-auth.strategy";
+
+export interface TestClientOptions extends ClassServerOptions {
+  /** Call as this principal, bypassing the strategy. */
+  as?: MockPrincipal;
+  /** Or: authenticate these headers through the server's real strategy (once, like stdio). */
+  headers?: Record<string, string>;
+  container?: DependencyContainer;
+}
+
+export interface TestClient {
+  /** The official SDK client: anything the SDK can do, a test can do. */
+  client: Client;
+  server: CraftServer;
+  listTools(): Promise<ListToolsResult["tools"]>;
+  callTool(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  readResource(uri: string): Promise<ReadResourceResult>;
+  getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the official SDK `Client` to a server over the SDK's in-memory transport.
+ *
+ * @example
+ * ```ts
+ * const t = await createTestClient(AdminServer, { as: { subject: "alice", roles: ["admin"] } })
+ * const t2 = await createTestClient(AdminServer, { headers: { "x-api-key": "k1" } })
+ * await t.callTool("delete_user", { userId: "42" }); await t.close()
+ * ```
+ */
+export async function createTestClient(target: Class | CraftServer, options: TestClientOptions = {}): Promise<TestClient> {
+  const { as, headers, ...serverOptions } = options;
+  const server =
+    target instanceof CraftServer
+      ? target
+      : createServer(target, { logger: silentLogger, ...(as && !serverOptions.auth ? { auth: MockAuthStrategy.as(as) } : {}), ...serverOptions });
+  const runtime = server.runtime;
+  let auth: AuthContext | undefined;
+  if (as) auth = toAuthContext(as);
+  else if (headers || runtime.def.strategy) {
+    const lower: Record<string, string> = Object.create(null);
+    for (const [k, v] of Object.entries(headers ?? {})) lower[k.toLowerCase()] = v;
+    auth = await runtime.authenticate({ headers: lower, transport: "memory" });
+  }
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  // Every message carries the principal, as an HTTP request would after authentication.
+  const send = clientSide.send.bind(clientSide);
+  clientSide.send = (message, opts) =>
+    send(message, {
+      ...opts,
+      authInfo: auth ? { token: auth.token ?? "", clientId: auth.subject, scopes: auth.scopes, extra: { [AUTH_INFO_KEY]: auth } } : undefined,
+    });
+  const handle = await server.connect(serverSide, auth, "memory");
+  const client = new Client({ name: "mcpcraft-test-client", version: "1.0.0" });
+  await client.connect(clientSide);
+  return {
+    client,
+    server,
+    listTools: async () => (await client.listTools()).tools,
+    callTool: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    readResource: (uri) => client.readResource({ uri }),
+    getPrompt: (name, args = {}) => client.getPrompt({ name, arguments: args }),
+    close: async () => {
+      await client.close();
+      await handle.close();
+    },
+  };
+}

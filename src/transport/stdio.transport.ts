@@ -1,0 +1,58 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { Runtime } from "../core/runtime";
+import { httpAnswerFor } from "../errors";
+
+export interface StdioListenOptions {
+  /**
+   * Environment variable → header name, read once at start-up (stdio has no headers). Default: the strategy's
+   * own mapping, else `API_KEY` → `x-api-key` and `MCP_AUTH_TOKEN` → `authorization` (sent as `Bearer <value>`).
+   */
+  env?: Record<string, string>;
+  /** Exit the process when start-up authentication fails (default true). Otherwise `listen` rejects. */
+  exitOnAuthFailure?: boolean;
+}
+
+const DEFAULT_ENV: Record<string, string> = { API_KEY: "x-api-key", MCP_AUTH_TOKEN: "authorization" };
+
+/** Stdout is the JSON-RPC channel: send anything user code prints with console.log/info/debug to stderr instead. */
+function guardStdout(): void {
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
+
+export function headersFromEnv(mapping: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = Object.create(null);
+  for (const [variable, header] of Object.entries(mapping)) {
+    const value = env[variable];
+    if (value === undefined || value === "") continue;
+    const name = header.toLowerCase();
+    headers[name] = name === "authorization" && !/^\w+\s/.test(value) ? `Bearer ${value}` : value;
+  }
+  return headers;
+}
+
+/**
+ * Serves over stdio. The credential comes from the environment and is checked once, through the same strategy
+ * as HTTP; if the server requires auth and that fails, one line goes to stderr and the process exits 1.
+ */
+export async function serveStdio(runtime: Runtime, options: StdioListenOptions): Promise<{ close(): Promise<void> }> {
+  guardStdout();
+  const strategy = runtime.def.strategy;
+  const mapping = options.env ?? { ...DEFAULT_ENV, ...(strategy?.stdioEnv?.() ?? {}) };
+  let auth;
+  try {
+    auth = await runtime.authenticate({ headers: headersFromEnv(mapping), transport: "stdio" });
+  } catch (err) {
+    const answer = httpAnswerFor(err);
+    const vars = Object.keys(mapping).join(" or ");
+    process.stderr.write(`${runtime.def.name}: authentication failed at start-up (${answer.message}); set ${vars} in the server's environment. Refusing to serve.\n`);
+    if (options.exitOnAuthFailure === false) throw err;
+    process.exit(1);
+  }
+  const server = runtime.createSdkServer("stdio", auth);
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  return { close: () => server.close() };
+}
