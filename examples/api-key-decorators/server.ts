@@ -41,5 +41,5 @@ export class ApiServer {
 
 if (require.main === module) {
   ensureDevKey("API_KEY");
-  void launch(createServer(ApiServer, { container }), { devKeyEnv: "API_KEY" });
+  void launch(() => createServer(ApiServer, { container }), { devKeyEnv: "API_KEY" });
 }

@@ -32,4 +32,4 @@ server.add(
   }),
 );
 
-void launch(server, { devKeyEnv: "API_KEY" });
+void launch(() => server, { devKeyEnv: "API_KEY" });

@@ -1,11 +1,20 @@
 import { randomBytes } from "node:crypto";
-import type { CraftServer } from "../../src";
+import { ConfigurationError, type CraftServer } from "../../src";
 
 /**
  * Starts an example the way its README says: `--stdio` (or MCP_TRANSPORT=stdio) for stdio, else Streamable HTTP
  * on 127.0.0.1:$PORT (default 3000).
  */
-export async function launch(server: CraftServer, opts: { devKeyEnv?: string } = {}): Promise<void> {
+export async function launch(build: () => CraftServer, opts: { devKeyEnv?: string } = {}): Promise<void> {
+  let server: CraftServer;
+  try {
+    server = build();
+  } catch (err) {
+    // Misconfiguration (e.g. no keys at all) must stop the server with one readable line, not a stack trace.
+    if (!(err instanceof ConfigurationError)) throw err;
+    process.stderr.write(`configuration error: ${err.message}. Refusing to serve.\n`);
+    process.exit(1);
+  }
   const stdio = process.argv.includes("--stdio") || process.env.MCP_TRANSPORT === "stdio";
   if (stdio) {
     await server.listen({ transport: "stdio" });

@@ -39,8 +39,9 @@ export class AuditTrail {
     private readonly hook?: AuditHook,
   ) {}
 
-  emit(event: AuditEvent): void {
-    this.logger.warn({ event: event.type, ...event, type: undefined }, event.type);
+  /** `log: false` skips the logger (the caller reports the event itself, e.g. stdio's single start-up line). */
+  emit(event: AuditEvent, options: { log?: boolean } = {}): void {
+    if (options.log !== false) this.logger.warn({ event: event.type, ...event, type: undefined }, event.type);
     if (!this.hook) return;
     try {
       this.hook(event);

@@ -76,7 +76,7 @@ export class Runtime {
    * credential presented). Every failure is audited and surfaces as a framework error: anything unexpected
    * from a strategy becomes a plain 401, never a pass.
    */
-  async authenticate(req: AuthRequest): Promise<AuthContext | undefined> {
+  async authenticate(req: AuthRequest, options: { log?: boolean } = {}): Promise<AuthContext | undefined> {
     const strategy = this.def.strategy;
     if (!strategy) return undefined;
     if (this.def.anonymous && strategy.hasCredentials && !strategy.hasCredentials(req)) return undefined;
@@ -84,11 +84,11 @@ export class Runtime {
       return normalizeAuth(await strategy.authenticate(req), strategy.name);
     } catch (err) {
       if (err instanceof IdentityProviderUnavailableError) {
-        this.def.audit.emit({ type: "auth.dependency_unavailable", strategy: strategy.name, ip: req.ip, transport: req.transport });
+        this.def.audit.emit({ type: "auth.dependency_unavailable", strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }
       if (err instanceof InvalidRequestError || err instanceof RateLimitedError) {
-        this.def.audit.emit({ type: "auth.failure", reason: err.code, strategy: strategy.name, ip: req.ip, transport: req.transport });
+        this.def.audit.emit({ type: "auth.failure", reason: err.code, strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }
       const failure = err instanceof AuthenticationError ? err : new AuthenticationError("rejected");
@@ -100,7 +100,7 @@ export class Runtime {
         transport: req.transport,
         ...(typeof failure.details.keyId === "string" ? { keyId: failure.details.keyId } : {}),
         ...(typeof failure.details.kid === "string" ? { kid: failure.details.kid } : {}),
-      });
+      }, options);
       throw failure;
     }
   }

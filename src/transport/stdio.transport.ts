@@ -43,7 +43,8 @@ export async function serveStdio(runtime: Runtime, options: StdioListenOptions):
   const mapping = options.env ?? { ...DEFAULT_ENV, ...(strategy?.stdioEnv?.() ?? {}) };
   let auth;
   try {
-    auth = await runtime.authenticate({ headers: headersFromEnv(mapping), transport: "stdio" });
+    // The audit hook still sees the failure; the logger does not, so the operator reads exactly one line.
+    auth = await runtime.authenticate({ headers: headersFromEnv(mapping), transport: "stdio" }, { log: false });
   } catch (err) {
     const answer = httpAnswerFor(err);
     const vars = Object.keys(mapping).join(" or ");

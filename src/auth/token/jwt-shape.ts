@@ -24,14 +24,24 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 const own = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
 
+/**
+ * The bytes of a base64url segment, refusing standard base64 (`+/=`), impossible lengths and non-canonical
+ * spellings (stray bits in the last character): a token has exactly one spelling, so a mutated token string
+ * can never verify as the original.
+ */
+function segmentBytes(segment: string): Buffer {
+  if (segment === "" || !BASE64URL.test(segment) || segment.length % 4 === 1) throw new AuthenticationError("malformed_token");
+  const bytes = Buffer.from(segment, "base64url");
+  if (bytes.toString("base64url") !== segment) throw new AuthenticationError("malformed_token");
+  return bytes;
+}
+
 function decodeSegment(segment: string): Record<string, unknown> {
-  // Standard base64 (`+/=`) and impossible lengths are refused: a token has one spelling only.
-  if (segment === "" || !BASE64URL.test(segment) || segment.length % 4 === 1)
-    throw new AuthenticationError("malformed_token");
+  const bytes = segmentBytes(segment);
   let value: unknown;
   try {
     // RFC 8725 §3.7: invalid UTF-8 is an error, not something to repair.
-    value = JSON.parse(strictUtf8.decode(Buffer.from(segment, "base64url")));
+    value = JSON.parse(strictUtf8.decode(bytes));
   } catch {
     throw new AuthenticationError("malformed_token");
   }
@@ -86,8 +96,7 @@ export function inspectJws(token: string, options: JwsShapeOptions): JwsHeader {
 
   // Decoded only to prove it is a JSON object; the verified copy comes from the verifier.
   decodeSegment(payloadSegment);
-  if (signatureSegment === "" || !BASE64URL.test(signatureSegment) || signatureSegment.length % 4 === 1)
-    throw new AuthenticationError("malformed_token");
+  segmentBytes(signatureSegment);
   return header as JwsHeader;
 }
 

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import { ApiKeyStrategy, createServer, tool, silentLogger, type AuditEvent, type CraftServer } from "../../src";
+import { httpClient, rawPost, INIT } from "../fixtures/processes";
+
+const ALICE = "sk-alice-0123456789abcdef";
+const BOB = "sk-bob-0123456789abcdef";
+
+function build(events: AuditEvent[] = []): CraftServer {
+  const server = createServer({
+    name: "http-test",
+    logger: silentLogger,
+    onAudit: (e) => events.push(e),
+    auth: new ApiKeyStrategy({ keys: [{ id: "alice", key: ALICE, subject: "alice" }, { id: "bob", key: BOB, subject: "bob" }] }),
+  });
+  server.add(
+    tool({ name: "whoami", description: "caller", input: {}, run: async (_a, ctx) => ctx.auth?.subject ?? "nobody" }),
+    tool({ name: "echo", description: "echo", input: { text: { type: "string" } }, run: async ({ text }) => text }),
+  );
+  return server;
+}
+
+describe("Streamable HTTP transport", () => {
+  for (const stateless of [false, true]) {
+    describe(stateless ? "stateless mode" : "stateful mode (sessions)", () => {
+      let server: CraftServer;
+      let url: string;
+      before(async () => {
+        server = build();
+        ({ url } = await server.listen({ port: 0, stateless }));
+      });
+      after(() => server.close());
+
+      it("serves the official SDK client and authenticates every request", async () => {
+        const client = await httpClient(url, { "x-api-key": ALICE });
+        try {
+          for (let i = 0; i < 3; i++) {
+            const r = await client.callTool({ name: "whoami", arguments: {} });
+            assert.deepEqual(r.content, [{ type: "text", text: "alice" }]);
+          }
+        } finally {
+          await client.close();
+        }
+      });
+
+      it("two clients as different principals, concurrently, each see only themselves", async () => {
+        const [a, b] = await Promise.all([httpClient(url, { "x-api-key": ALICE }), httpClient(url, { "x-api-key": BOB })]);
+        try {
+          const results = await Promise.all(
+            Array.from({ length: 20 }, (_, i) => ((i % 2 ? b : a).callTool({ name: "whoami", arguments: {} })).then((r) => [i % 2 ? "bob" : "alice", r.content] as const)),
+          );
+          for (const [who, content] of results) assert.deepEqual(content, [{ type: "text", text: who }]);
+        } finally {
+          await Promise.all([a.close(), b.close()]);
+        }
+      });
+    });
+  }
+
+  describe("sessions are bound to the principal that opened them", () => {
+    let server: CraftServer;
+    let url: string;
+    before(async () => {
+      server = build();
+      ({ url } = await server.listen({ port: 0 }));
+    });
+    after(() => server.close());
+
+    it("another principal's request with that session id gets 404, exactly as an unknown session", async () => {
+      const init = await rawPost(url, INIT, { "x-api-key": ALICE });
+      assert.equal(init.status, 200);
+      const sid = init.headers.get("mcp-session-id")!;
+      assert.ok(sid);
+      const call = { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "whoami", arguments: {} } };
+      const headers = (key: string, session = sid) => ({ "x-api-key": key, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" });
+      const hijack = await rawPost(url, call, headers(BOB));
+      const unknown = await rawPost(url, call, headers(BOB, "00000000-0000-0000-0000-000000000000"));
+      assert.equal(hijack.status, 404);
+      assert.equal(hijack.text, unknown.text);
+      const own = await rawPost(url, call, headers(ALICE));
+      assert.equal(own.status, 200);
+      assert.match(own.text, /"text":"alice"/);
+      // No credentials at all with a valid session id: sessions never stand in for authentication.
+      assert.equal((await rawPost(url, call, { "mcp-session-id": sid })).status, 401);
+    });
+
+    it("answers 400 for a non-initialize request without a session", async () => {
+      const r = await rawPost(url, { jsonrpc: "2.0", id: 3, method: "tools/list" }, { "x-api-key": ALICE });
+      assert.equal(r.status, 400);
+    });
+  });
+
+  describe("hostile and malformed requests", () => {
+    let server: CraftServer;
+    let url: string;
+    const events: AuditEvent[] = [];
+    before(async () => {
+      server = build(events);
+      ({ url } = await server.listen({ port: 0, stateless: true, maxBodyBytes: 64 * 1024 }));
+    });
+    after(() => server.close());
+
+    it("refuses a foreign Host or Origin with 403 (DNS rebinding)", async () => {
+      const port = new URL(url).port;
+      const status = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: "127.0.0.1", port, path: "/mcp", method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-api-key": ALICE, ...headers } }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          });
+          req.on("error", reject);
+          req.end(JSON.stringify(INIT));
+        });
+      assert.equal(await status({ host: "evil.example:" + port }), 403);
+      assert.equal(await status({ host: `127.0.0.1:${port}`, origin: "http://evil.example" }), 403);
+      assert.equal(await status({ host: `localhost:${port}`, origin: `http://localhost:${port}` }), 200);
+    });
+
+    it("answers malformed JSON with 400 / -32700 and oversized bodies with 413", async () => {
+      const bad = await rawPost(url, "{\"jsonrpc\":", { "x-api-key": ALICE });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json.error.code, -32700);
+      const big = await rawPost(url, JSON.stringify({ ...INIT, pad: "x".repeat(70 * 1024) }), { "x-api-key": ALICE });
+      assert.equal(big.status, 413);
+      let deep = "1";
+      for (let i = 0; i < 1000; i++) deep = `[${deep}]`;
+      assert.equal((await rawPost(url, `{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":${deep}}}`, { "x-api-key": ALICE })).status, 400);
+      assert.equal((await rawPost(url, "42", { "x-api-key": ALICE })).status, 400);
+    });
+
+    it("refuses two credentials, duplicate headers and credentials in the query string with 400 invalid_request", async () => {
+      const both = await rawPost(url, INIT, { "x-api-key": ALICE, authorization: "Bearer x" });
+      assert.equal(both.status, 400);
+      assert.match(both.headers.get("www-authenticate") ?? "", /error="invalid_request"/);
+      const q = await rawPost(`${url}?api_key=${ALICE}`, INIT, {});
+      assert.equal(q.status, 400);
+      const dup = await new Promise<number>((resolve, reject) => {
+        const u = new URL(url);
+        const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: [["content-type", "application/json"], ["accept", "application/json, text/event-stream"], ["x-api-key", ALICE], ["x-api-key", BOB]] as unknown as http.OutgoingHttpHeaders }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on("error", reject);
+        req.end(JSON.stringify(INIT));
+      });
+      assert.equal(dup, 400);
+    });
+
+    it("audits auth failures with reason and key id but never the credential", async () => {
+      events.length = 0;
+      await rawPost(url, INIT, { "x-api-key": "sk-guess-0123456789" });
+      const failure = events.find((e) => e.type === "auth.failure");
+      assert.ok(failure && failure.type === "auth.failure");
+      assert.equal(failure.reason, "invalid_credentials");
+      assert.equal(failure.strategy, "api-key");
+      assert.ok(!JSON.stringify(events).includes("sk-guess"));
+    });
+
+    it("keeps serving after all of the above", async () => {
+      const client = await httpClient(url, { "x-api-key": BOB });
+      try {
+        assert.deepEqual((await client.callTool({ name: "whoami", arguments: {} })).content, [{ type: "text", text: "bob" }]);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  describe("server.handler() mounted in an existing node:http app", () => {
+    it("serves MCP on its path and passes other paths to next()", async () => {
+      const server = build();
+      const mcp = server.handler();
+      const app = http.createServer((req, res) =>
+        mcp(req, res, () => {
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end("app route");
+        }),
+      );
+      await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+      const port = (app.address() as { port: number }).port;
+      try {
+        const client = await httpClient(`http://127.0.0.1:${port}/mcp`, { "x-api-key": ALICE });
+        assert.deepEqual((await client.callTool({ name: "echo", arguments: { text: "mounted" } })).content, [{ type: "text", text: "mounted" }]);
+        await client.close();
+        assert.equal(await (await fetch(`http://127.0.0.1:${port}/health`)).text(), "app route");
+      } finally {
+        await server.close();
+        await new Promise((r) => app.close(r));
+      }
+    });
+  });
+});

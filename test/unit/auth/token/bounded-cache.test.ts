@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { BoundedCache } from "../../../../src/auth/token/bounded-cache";
+
+describe("BoundedCache", () => {
+  let now = 1_000;
+  const clock = () => now;
+  beforeEach(() => {
+    now = 1_000;
+  });
+
+  it("returns a value until its deadline and not after", () => {
+    const cache = new BoundedCache<string>(10, clock);
+    cache.set("k", "v", 2_000);
+    assert.equal(cache.get("k"), "v");
+    now = 1_999;
+    assert.equal(cache.get("k"), "v");
+    now = 2_000;
+    assert.equal(cache.get("k"), undefined);
+    assert.equal(cache.size, 0);
+  });
+
+  it("stores nothing whose deadline has already passed", () => {
+    const cache = new BoundedCache<string>(10, clock);
+    cache.set("k", "v", 1_000);
+    assert.equal(cache.get("k"), undefined);
+  });
+
+  it("never grows past its bound and evicts the least recently used entry", () => {
+    const cache = new BoundedCache<number>(3, clock);
+    cache.set("a", 1, 9_999);
+    cache.set("b", 2, 9_999);
+    cache.set("c", 3, 9_999);
+    assert.equal(cache.get("a"), 1); // a is now the most recent
+    cache.set("d", 4, 9_999);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get("b"), undefined);
+    assert.equal(cache.get("a"), 1);
+    for (let i = 0; i < 1_000; i++) cache.set(`x${i}`, i, 9_999);
+    assert.equal(cache.size, 3);
+  });
+});
