@@ -50,7 +50,8 @@ function printDevKeyHelp(url: string, envName: string): void {
       `  curl -s ${url} -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
       `    -H 'accept: application/json, text/event-stream' \\`,
       `    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'`,
-      `  npx @modelcontextprotocol/inspector-cli --cli ${url} --transport http --header 'x-api-key: ${key}' --method tools/list`,
+      // inspector-cli 1.0.3 looks for ../package.json relative to the working directory, hence the `cd dist`.
+      `  (cd dist && npx mcp-inspector-cli --cli ${url} --transport http --header 'x-api-key: ${key}' --method tools/list)`,
       ``,
       `Set ${envName} yourself (comma-separated for rotation) to use your own keys.`,
       ``,
