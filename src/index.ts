@@ -27,6 +27,7 @@ export type { ToolContext, Policy } from "./core/tool-context";
 export type { AuthContext, AuthRequest, TransportKind } from "./auth/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditHook } from "./auth/audit";
+export { AuthFailureLimiter, type RateLimitOptions, type RateLimitStore } from "./auth/rate-limit";
 export type { Logger } from "./logger";
 export { createDefaultLogger, silentLogger } from "./logger";
 

@@ -1,6 +1,7 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { DependencyContainer } from "tsyringe";
 import { AuditTrail, type AuditHook } from "../auth/audit";
+import { AuthFailureLimiter, type RateLimitOptions } from "../auth/rate-limit";
 import type { AuthContext } from "../auth/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import { compileClass } from "../core/compile-class";
@@ -28,6 +29,8 @@ export interface CraftServerSettings {
   logger: Logger;
   onAudit?: AuditHook;
   serverClass?: Class;
+  /** Limits failed authentications per client IP over HTTP; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
@@ -42,6 +45,7 @@ export class CraftServer {
   private readonly resources: ResourceDefinition[] = [];
   private readonly prompts = new Map<string, PromptDefinition>();
   private compiled?: Runtime;
+  private limiter?: AuthFailureLimiter;
   private readonly hosts = new Set<{ close(): Promise<void> }>();
 
   constructor(private readonly settings: CraftServerSettings) {
@@ -83,7 +87,7 @@ export class CraftServer {
       this.hosts.add(handle);
       return { url: "stdio:", port: 0, close: () => handle.close() };
     }
-    const host = new HttpHost(this.runtime, options);
+    const host = new HttpHost(this.runtime, options, this.authLimiter());
     const listening = await host.listen();
     this.hosts.add(host);
     return listening;
@@ -91,7 +95,7 @@ export class CraftServer {
 
   /** A Node `(req, res)` handler for mounting in an existing app (Express, Fastify's raw server, node:http). */
   handler(options: HttpHandlerOptions = {}): (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, next?: (err?: unknown) => void) => void {
-    const host = new HttpHost(this.runtime, options);
+    const host = new HttpHost(this.runtime, options, this.authLimiter());
     this.hosts.add(host);
     return host.handler;
   }
@@ -110,6 +114,8 @@ export class CraftServer {
     const all = [...this.hosts];
     this.hosts.clear();
     await Promise.allSettled(all.map((h) => h.close()));
+    await this.limiter?.close();
+    this.limiter = undefined;
   }
 
   /** The compiled pipeline. Freezes the server: `add()` is refused afterwards. */
@@ -134,6 +140,12 @@ export class CraftServer {
       this.compiled = new Runtime(def);
     }
     return this.compiled;
+  }
+
+  private authLimiter(): AuthFailureLimiter | undefined {
+    if (this.settings.rateLimit === false || !this.settings.strategy) return undefined;
+    this.limiter ??= new AuthFailureLimiter(this.settings.rateLimit ?? {}, this.runtime.def.audit);
+    return this.limiter;
   }
 
   private requireAuthFor(label: string, req: { roleGroups: string[][]; scopes: string[] }): void {

@@ -1,5 +1,6 @@
 import { container as globalContainer, type DependencyContainer } from "tsyringe";
 import type { AuditHook } from "../auth/audit";
+import type { RateLimitOptions } from "../auth/rate-limit";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
@@ -25,6 +26,11 @@ interface CommonOptions {
   onAudit?: AuditHook;
   /** The tsyringe container to resolve the server class and strategies from. Default: the global container. */
   container?: DependencyContainer;
+  /**
+   * Failed authentications per client IP over HTTP (default 10 per minute, in memory); pass `{ redis }` to share
+   * counts across instances, or `false` to turn it off.
+   */
+  rateLimit?: RateLimitOptions | false;
 }
 
 /** The functional API's options (DESIGN §1a). */
@@ -85,6 +91,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     container: root,
     logger,
     onAudit: options.onAudit,
+    rateLimit: options.rateLimit,
     serverClass: isClass ? target : undefined,
   });
 }

@@ -6,7 +6,8 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { AuthContext } from "../auth/auth-context";
 import { AUTH_INFO_KEY, type Runtime } from "../core/runtime";
-import { InsufficientScopeError, InvalidRequestError, JsonRpcCode } from "../errors";
+import type { AuthFailureLimiter } from "../auth/rate-limit";
+import { AuthenticationError, InsufficientScopeError, InvalidRequestError, JsonRpcCode } from "../errors";
 import { exceedsDepth } from "../schema/input-validator";
 import { writeFrameworkError, writeRpcError } from "./http-answers";
 
@@ -109,6 +110,7 @@ export class HttpHost {
   constructor(
     private readonly runtime: Runtime,
     private readonly options: HttpListenOptions,
+    private readonly limiter?: AuthFailureLimiter,
   ) {
     this.path = options.path ?? "/mcp";
     if (!this.path.startsWith("/")) throw new InvalidRequestError("path must start with /");
@@ -235,10 +237,16 @@ export class HttpHost {
     const challenge = this.challenge(req);
 
     let auth: AuthContext | undefined;
+    const ip = req.socket.remoteAddress ?? "unknown";
     try {
+      if (this.limiter) await this.limiter.check(ip);
       this.checkCredentialShape(req, url);
-      auth = await this.runtime.authenticate({ headers: flatHeaders(req), transport: "http", ip: req.socket.remoteAddress });
+      auth = await this.runtime.authenticate({ headers: flatHeaders(req), transport: "http", ip });
     } catch (err) {
+      // Only presented-but-wrong credentials count: a client's first, credential-less probe (OAuth discovery)
+      // must not lock it out.
+      const failed = (err instanceof AuthenticationError && err.reason !== "missing_credentials") || err instanceof InvalidRequestError;
+      if (failed && this.limiter) await this.limiter.recordFailure(ip);
       return writeFrameworkError(res, err, challenge, singleId);
     }
 

@@ -185,6 +185,7 @@ describe("Streamable HTTP transport", () => {
         assert.equal(await (await fetch(`http://127.0.0.1:${port}/health`)).text(), "app route");
       } finally {
         await server.close();
+        app.closeAllConnections();
         await new Promise((r) => app.close(r));
       }
     });

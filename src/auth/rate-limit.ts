@@ -1,0 +1,101 @@
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { ConfigurationError, RateLimitedError } from "../errors";
+import type { AuditTrail } from "./audit";
+
+export interface RateLimitOptions {
+  /** Failed authentications one client may make within `duration` seconds; the next request gets 429 until the window ends. Default 10. */
+  points?: number;
+  /** Window in seconds. Default 60. */
+  duration?: number;
+  /**
+   * Share counters across instances: an ioredis client (create it with `enableOfflineQueue: false`) or a
+   * `redis://` URL. When Redis is unreachable the limiter degrades to memory and logs `ratelimit.degraded`.
+   */
+  redis?: Redis | string;
+  /** Key prefix in Redis. Default `mcpcraft:authfail`. */
+  keyPrefix?: string;
+}
+
+/** Where failed-authentication counts live; the built-in stores are memory and Redis. */
+export interface RateLimitStore {
+  /** Seconds until this client may try again; 0 when it may. */
+  blockedFor(client: string): Promise<number>;
+  recordFailure(client: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEGRADED_LOG_INTERVAL_MS = 30_000;
+
+/**
+ * Limits *failed* authentications per client: successes never count, so valid concurrent traffic is never
+ * throttled (express-rate-limit's optimistic counting got 15 × 429 for 20 valid requests here).
+ */
+export class AuthFailureLimiter implements RateLimitStore {
+  private readonly memory: RateLimiterMemory;
+  private readonly redis?: RateLimiterRedis;
+  private readonly ownedClient?: Redis;
+  private readonly points: number;
+  private lastDegradedLog = 0;
+
+  constructor(
+    options: RateLimitOptions,
+    private readonly audit: AuditTrail,
+  ) {
+    this.points = options.points ?? 10;
+    const duration = options.duration ?? 60;
+    if (!(this.points >= 1) || !(duration >= 1)) throw new ConfigurationError("rateLimit: points and duration must be ≥ 1");
+    const keyPrefix = options.keyPrefix ?? "mcpcraft:authfail";
+    this.memory = new RateLimiterMemory({ points: this.points, duration, keyPrefix });
+    if (options.redis) {
+      const client = typeof options.redis === "string" ? new Redis(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : options.redis;
+      if (typeof options.redis === "string") {
+        this.ownedClient = client;
+        // ioredis emits "error" while reconnecting; the limiter reports degradation itself.
+        client.on("error", () => {});
+      }
+      this.redis = new RateLimiterRedis({ storeClient: client, points: this.points, duration, keyPrefix });
+    }
+  }
+
+  async blockedFor(client: string): Promise<number> {
+    const res = await this.run((l) => l.get(client));
+    if (!res || res.consumedPoints < this.points) return 0;
+    return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  }
+
+  async recordFailure(client: string): Promise<void> {
+    await this.run((l) => l.consume(client)).catch((err) => {
+      // Going over the limit rejects with a RateLimiterRes: the count is recorded, nothing failed.
+      if (!(err instanceof RateLimiterRes)) throw err;
+    });
+  }
+
+  /** Throws `RateLimitedError` (429) when this client is blocked. */
+  async check(client: string): Promise<void> {
+    const wait = await this.blockedFor(client);
+    if (wait > 0) {
+      this.audit.emit({ type: "ratelimit.blocked", ip: client, retryAfterSeconds: wait });
+      throw new RateLimitedError(wait);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownedClient) this.ownedClient.disconnect();
+  }
+
+  private async run<T>(op: (l: RateLimiterAbstract) => Promise<T>): Promise<T> {
+    if (!this.redis) return op(this.memory);
+    try {
+      return await op(this.redis);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw err;
+      const now = Date.now();
+      if (now - this.lastDegradedLog > DEGRADED_LOG_INTERVAL_MS) {
+        this.lastDegradedLog = now;
+        this.audit.emit({ type: "ratelimit.degraded", error: (err as Error)?.message ?? String(err) });
+      }
+      return op(this.memory);
+    }
+  }
+}
