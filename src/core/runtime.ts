@@ -19,6 +19,7 @@ import {
   AuthenticationError,
   ForbiddenError,
   IdentityProviderUnavailableError,
+  InsufficientScopeError,
   InvalidRequestError,
   JsonRpcCode,
   NotFoundError,
@@ -87,7 +88,7 @@ export class Runtime {
         this.def.audit.emit({ type: "auth.dependency_unavailable", strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }
-      if (err instanceof InvalidRequestError || err instanceof RateLimitedError) {
+      if (err instanceof InvalidRequestError || err instanceof RateLimitedError || err instanceof InsufficientScopeError) {
         this.def.audit.emit({ type: "auth.failure", reason: err.code, strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }

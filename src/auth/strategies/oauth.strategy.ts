@@ -299,12 +299,7 @@ export class OAuthStrategy implements AuthStrategy {
         throw err;
       },
     );
-    try {
-      return await this.discovery;
-    } catch (err) {
-      this.discovery = undefined;
-      throw err;
-    }
+    return this.discovery;
   }
 
   private remoteKeySet(url: URL): JWTVerifyGetKey {

@@ -11,7 +11,15 @@ export const MAX_TOKEN_LENGTH = 8 * 1024;
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/** Whether the request carries a non-empty `Authorization` header (of any scheme). */
+/**
+ * Whether the request carries a non-empty `Authorization` header (of any scheme): the "credential present"
+ * test of bearer strategies, so a `Basic` header is still refused by them rather than passed over.
+ *
+ * @example
+ * ```ts
+ * hasAuthorizationHeader({ headers: { authorization: "Basic eA==" }, transport: "http" }) // → true
+ * ```
+ */
 export function hasAuthorizationHeader(req: AuthRequest): boolean {
   const header = req.headers.authorization;
   return typeof header === "string" && header.trim() !== "";

@@ -103,6 +103,12 @@ export function inspectJws(token: string, options: JwsShapeOptions): JwsHeader {
 /**
  * Whether a bearer token is meant as a JWT (three segments, the first a JSON object) rather than an opaque
  * token for introspection. Only routes the token; {@link inspectJws} and the verifier still decide.
+ *
+ * @example
+ * ```ts
+ * looksLikeJws("eyJhbGciOiJSUzI1NiJ9.e30.c2ln") // → true
+ * looksLikeJws("2YotnFZFEjr1zCsicMWpAA")        // → false (opaque, introspect it)
+ * ```
  */
 export function looksLikeJws(token: string): boolean {
   if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) return false;

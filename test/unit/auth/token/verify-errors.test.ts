@@ -91,7 +91,8 @@ describe("fromJoseError", () => {
     [Symbol("weird"), "rejected"],
   ];
   for (const [err, reason] of cases) {
-    it(`maps ${String((err as { code?: string })?.code ?? (err as Error)?.name ?? "value")} → ${reason}`, () => {
+    const label = `${String((err as { code?: string })?.code ?? (err as Error)?.name ?? "value")} ${String((err as Error)?.message ?? "")}`;
+    it(`maps ${label} → ${reason}`, () => {
       assert.equal(reasonOf(fromJoseError(err)), reason);
     });
   }

@@ -1,0 +1,45 @@
+// Service-to-service authentication with the built-in JwtStrategy and decorators: HS256 with JWT_SECRET (≥ 32
+// bytes), `exp` required, lifetime ≤ 15 minutes, issuer and audience checked, roles from the `roles` claim.
+// Rotation: JWT_KEYS may hold a JSON key ring `[{"kid":"2026-11","alg":"HS256","key":"…"}, …]`.
+// Run: JWT_SECRET=… node dist/examples/service-auth/jwt-strategy.server.js
+import "reflect-metadata";
+import { IsIn, IsString } from "class-validator";
+import { container } from "tsyringe";
+import { Ctx, JWT_OPTIONS, JwtStrategy, RequireRole, Server, Tool, createServer, type JwtStrategyOptions, type ToolContext } from "../../src";
+import { launch } from "../shared/launch";
+
+class InvoiceInput {
+  @IsString()
+  customerId!: string;
+
+  @IsIn(["monthly", "yearly"])
+  period!: string;
+}
+
+@Server({ name: "internal-server", version: "1.0.0", auth: JwtStrategy })
+export class InternalServer {
+  @Tool({ description: "Which service is calling" })
+  caller(@Ctx() ctx: ToolContext) {
+    return { service: ctx.service, roles: ctx.auth?.roles };
+  }
+
+  @Tool({ description: "Create an invoice (billing services only)" })
+  @RequireRole("billing")
+  createInvoice(input: InvoiceInput, @Ctx() ctx: ToolContext) {
+    return { invoice: `inv-${input.customerId}-${input.period}`, by: ctx.service };
+  }
+}
+
+export function jwtOptionsFromEnv(): JwtStrategyOptions {
+  const ring = process.env.JWT_KEYS ? (JSON.parse(process.env.JWT_KEYS) as JwtStrategyOptions["keys"]) : undefined;
+  return {
+    ...(ring ? { keys: ring } : {}),
+    issuer: process.env.JWT_ISSUER ?? "https://auth.internal",
+    audience: process.env.JWT_AUDIENCE ?? "internal-server",
+  };
+}
+
+if (require.main === module) {
+  container.register(JWT_OPTIONS, { useValue: jwtOptionsFromEnv() });
+  void launch(() => createServer(InternalServer, { container }));
+}
