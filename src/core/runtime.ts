@@ -96,7 +96,7 @@ export class Runtime {
       this.def.audit.emit({
         type: "auth.failure",
         reason: failure.reason,
-        strategy: strategy.name,
+        strategy: typeof failure.details.strategy === "string" ? failure.details.strategy : strategy.name,
         ip: req.ip,
         transport: req.transport,
         ...(typeof failure.details.keyId === "string" ? { keyId: failure.details.keyId } : {}),

@@ -44,7 +44,14 @@ export class CompositeStrategy implements AuthStrategy {
   }
 
   async authenticate(req: AuthRequest): Promise<AuthContext> {
-    return this.pick(req).authenticate(req);
+    const chosen = this.pick(req);
+    try {
+      return await chosen.authenticate(req);
+    } catch (err) {
+      // The audit log should name the strategy that refused, not "composite".
+      if (err instanceof AuthenticationError && typeof err.details.strategy !== "string") err.details.strategy = chosen.name;
+      throw err;
+    }
   }
 
   /** The first child's RFC 9728 metadata, if any child has some. */

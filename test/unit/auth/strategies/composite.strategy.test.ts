@@ -109,4 +109,13 @@ describe("CompositeStrategy", () => {
     assert.throws(() => new CompositeStrategy([]), ConfigurationError);
     assert.throws(() => anyOf({} as AuthStrategy), ConfigurationError);
   });
+
+  it("names the refusing child strategy in the error, for the audit log", async () => {
+    const keys = new ApiKeyStrategy({ keys: [API_KEY] });
+    await assert.rejects(anyOf(keys, new AcceptAllStrategy()).authenticate(req({ "x-api-key": "sk-wrong" })), (err: unknown) => {
+      assert.ok(err instanceof AuthenticationError);
+      assert.equal(err.details.strategy, "api-key");
+      return true;
+    });
+  });
 });
