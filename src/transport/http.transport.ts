@@ -5,6 +5,7 @@ import type { Server as SdkServer } from "@modelcontextprotocol/sdk/server/index
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { AuthContext } from "../auth/auth-context";
+import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { AUTH_INFO_KEY, type Runtime } from "../core/runtime";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
 import { AuthenticationError, InsufficientScopeError, InvalidRequestError, JsonRpcCode } from "../errors";
@@ -159,9 +160,8 @@ export class HttpHost {
     this.nodeServers.clear();
   }
 
-  private resourceMetadataUrl(req: IncomingMessage): string | undefined {
-    const meta = this.runtime.def.strategy?.resourceMetadata?.();
-    if (!meta) return undefined;
+  /** RFC 9728 §3.1: the metadata URL is the resource's origin + the well-known prefix + the resource's path. */
+  private resourceMetadataUrl(req: IncomingMessage, meta: ProtectedResourceMetadata): string {
     try {
       const u = new URL(meta.resource);
       return `${u.origin}${WELL_KNOWN}${u.pathname === "/" ? "" : u.pathname.replace(/\/$/, "")}`;
@@ -170,9 +170,10 @@ export class HttpHost {
     }
   }
 
-  private challenge(req: IncomingMessage) {
+  private challenge(req: IncomingMessage): { resourceMetadata?: string; scope?: string } {
     const meta = this.runtime.def.strategy?.resourceMetadata?.();
-    return { resourceMetadata: this.resourceMetadataUrl(req), scope: meta?.scopes_supported?.join(" ") || undefined };
+    if (!meta) return {};
+    return { resourceMetadata: this.resourceMetadataUrl(req, meta), scope: meta.scopes_supported?.join(" ") || undefined };
   }
 
   private originAllowed(req: IncomingMessage): boolean {
