@@ -76,13 +76,15 @@ export class PolicyEngine {
     return ALLOW;
   }
 
-  private withTimeout(value: boolean | Promise<boolean>): Promise<boolean | "timeout"> {
-    if (!(value instanceof Promise)) return Promise.resolve(value);
+  private withTimeout(value: boolean | PromiseLike<boolean>): Promise<boolean | "timeout"> {
+    // Any thenable, not only a native Promise: a query builder or a foreign promise library must be bounded too.
+    const then = value !== null && (typeof value === "object" || typeof value === "function") ? (value as PromiseLike<boolean>).then : undefined;
+    if (typeof then !== "function") return Promise.resolve(value as boolean);
     let timer: NodeJS.Timeout;
     const timeout = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.options.policyTimeoutMs);
     });
-    return Promise.race([value, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([Promise.resolve(value), timeout]).finally(() => clearTimeout(timer));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   getMembers,
   getMethodAuthz,
   getMethodParamTypes,
+  type AuthzMetadata,
   type Class,
   type MemberMetadata,
 } from "../metadata";
@@ -68,8 +69,27 @@ function invoker(cls: Class, method: string, plan: ParamPlan): Invoker {
   };
 }
 
+/** The class and its ancestors, base first (`getMembers` exposes inherited members, so their rules must come too). */
+function classChain(cls: Class): Class[] {
+  const chain: Class[] = [];
+  for (let c: any = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  return chain;
+}
+
+/**
+ * Everything the authorization decorators recorded for one member, across the inheritance chain: class-level
+ * rules of every ancestor, and the method's rules at every level that declares them, so that a subclass (or an
+ * override) can add requirements but never silently drop one of its base's (fail closed).
+ */
+function inheritedAuthz(cls: Class, method: string): AuthzMetadata[] {
+  const chain = classChain(cls);
+  // An inherited method's metadata is found again at each lower level as the same object: keep it once.
+  const methodLevels = new Set(chain.map((c) => getMethodAuthz(c, method)));
+  return [...chain.map((c) => getClassAuthz(c)), ...methodLevels];
+}
+
 function compileMember(cls: Class, member: MemberMetadata) {
-  const requirement = mergeRequirements(getClassAuthz(cls), getMethodAuthz(cls, member.method));
+  const requirement = mergeRequirements(...inheritedAuthz(cls, member.method));
   const owner = `${cls.name}.${member.method}`;
   assertCoherent(requirement, owner);
   if (member.kind === "tool") {
