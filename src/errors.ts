@@ -104,7 +104,8 @@ export class InsufficientScopeError extends McpcraftError {
     readonly requiredScopes: string[],
     readonly missingScopes: string[],
   ) {
-    super("insufficient_scope", `Forbidden: missing scope ${missingScopes.join(", ")}`);
+    // Same wording as the -32003 denial of the policy engine, so both refusal paths read alike.
+    super("insufficient_scope", `Forbidden: missing scope${missingScopes.length > 1 ? "s" : ""} ${missingScopes.join(" ")}`);
   }
 }
 

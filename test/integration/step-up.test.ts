@@ -97,13 +97,13 @@ describe("step-up authorization: a bearer token lacking a tool's scopes", () => 
       assert.equal(r.status, 403, r.text);
       assert.equal(
         r.headers.get("www-authenticate"),
-        `Bearer error="insufficient_scope", error_description="Forbidden: missing scope ${granted ? "docs:write" : "docs:read, docs:write"}", ` +
+        `Bearer error="insufficient_scope", error_description="Forbidden: missing ${granted ? "scope docs:write" : "scopes docs:read docs:write"}", ` +
           `scope="docs:read docs:write", resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
       );
       assert.equal(r.headers.get("content-type"), "application/json");
       assert.equal(r.json.id, 2);
       assert.equal(r.json.error.code, -32003);
-      assert.match(r.json.error.message, /^Forbidden: missing scope /);
+      assert.match(r.json.error.message, /^Forbidden: missing scopes? /);
     }
     const denials = events.slice(before).filter((e) => e.type === "authz.denied");
     assert.deepEqual(
