@@ -137,6 +137,14 @@ export function getCtxParam(target: Class, method: string): number | undefined {
   return Reflect.getMetadata(KEYS.ctxParam, target.prototype, method);
 }
 
+/**
+ * A class's constructor parameter types as tsyringe sees them (after `@injectable()` folded `@inject` tokens
+ * into the same array); `undefined` when no metadata was emitted.
+ */
+export function getConstructorParamTypes(target: Class): unknown[] | undefined {
+  return Reflect.getMetadata("design:paramtypes", target);
+}
+
 /** TypeScript's emitted parameter types of a method; `undefined` when no metadata was emitted. */
 export function getMethodParamTypes(target: Class, method: string): unknown[] | undefined {
   return Reflect.getMetadata("design:paramtypes", target.prototype, method);

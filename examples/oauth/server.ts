@@ -2,7 +2,7 @@
 // are defined below: tokens are verified by OAuthStrategy against the issuer's JWKS (the embedded local
 // identity provider when OAUTH_ISSUER is not set).
 // Run: `node dist/examples/oauth/server.js` (HTTP on $PORT or 3000), `--stdio` with MCP_AUTH_TOKEN in the env.
-import { createServer, tool } from "../../src";
+import { createServer, tool, IdentityProviderUnavailableError } from "../../src";
 import { exampleIdentity, printDevToken, type ExampleIdentity } from "../shared/identity";
 import { launch } from "../shared/launch";
 
@@ -13,7 +13,9 @@ async function verifyOAuthToken(token: string): Promise<{ id: string; token: str
   try {
     const auth = await identity.strategy.authenticate({ headers: { authorization: `Bearer ${token}` }, transport: "http" });
     return { id: auth.subject, token, roles: auth.roles, scopes: auth.scopes };
-  } catch {
+  } catch (err) {
+    // An unreachable identity provider is not an invalid token: let the framework answer 503, never allow.
+    if (err instanceof IdentityProviderUnavailableError) throw err;
     return null;
   }
 }

@@ -5,7 +5,7 @@
 import "reflect-metadata";
 import { IsIn, IsString } from "class-validator";
 import { container } from "tsyringe";
-import { Ctx, JWT_OPTIONS, JwtStrategy, RequireRole, Server, Tool, createServer, type JwtStrategyOptions, type ToolContext } from "../../src";
+import { ConfigurationError, Ctx, JWT_OPTIONS, JwtStrategy, RequireRole, Server, Tool, createServer, type JwtStrategyOptions, type ToolContext } from "../../src";
 import { launch } from "../shared/launch";
 
 class InvoiceInput {
@@ -30,8 +30,22 @@ export class InternalServer {
   }
 }
 
+/** JWT_KEYS as a key ring. Never echoes the text: a JSON.parse error (or Node's report of it) would print the keys. */
+function keyRingFromEnv(text: string | undefined): JwtStrategyOptions["keys"] {
+  if (!text) return undefined;
+  let ring: unknown;
+  try {
+    ring = JSON.parse(text);
+  } catch {
+    ring = undefined;
+  }
+  if (!Array.isArray(ring) || ring.some((k) => k === null || typeof k !== "object" || Array.isArray(k)))
+    throw new ConfigurationError('JWT_KEYS must be a JSON array like [{"kid":"2026-11","alg":"HS256","key":"…"}]');
+  return ring as JwtStrategyOptions["keys"];
+}
+
 export function jwtOptionsFromEnv(): JwtStrategyOptions {
-  const ring = process.env.JWT_KEYS ? (JSON.parse(process.env.JWT_KEYS) as JwtStrategyOptions["keys"]) : undefined;
+  const ring = keyRingFromEnv(process.env.JWT_KEYS);
   return {
     ...(ring ? { keys: ring } : {}),
     issuer: process.env.JWT_ISSUER ?? "https://auth.internal",
@@ -40,6 +54,9 @@ export function jwtOptionsFromEnv(): JwtStrategyOptions {
 }
 
 if (require.main === module) {
-  container.register(JWT_OPTIONS, { useValue: jwtOptionsFromEnv() });
-  void launch(() => createServer(InternalServer, { container }));
+  void launch(() => {
+    // Read inside launch's build step, so a bad JWT_KEYS is a one-line configuration error, not a stack trace.
+    container.register(JWT_OPTIONS, { useValue: jwtOptionsFromEnv() });
+    return createServer(InternalServer, { container });
+  });
 }

@@ -2,6 +2,7 @@ import { ConfigurationError } from "../errors";
 import { mergeRequirements } from "../auth/policy";
 import {
   getClassAuthz,
+  getConstructorParamTypes,
   getCtxParam,
   getMembers,
   getMethodAuthz,
@@ -151,8 +152,29 @@ export function promptArgumentsFromSchema(schema: Record<string, any>): PromptDe
   }));
 }
 
+/**
+ * The server class is resolved per request, so a constructor dependency tsyringe cannot build would fail every
+ * call with tsyringe's message. Refuse it at start-up instead, naming the parameter and the fix (STYLE rule 13).
+ */
+function checkConstructor(cls: Class): void {
+  const types = getConstructorParamTypes(cls);
+  if (cls.length > 0 && types === undefined)
+    throw new ConfigurationError(
+      `${cls.name}: its constructor takes parameters but no decorator metadata was emitted. Compile with ` +
+        `"emitDecoratorMetadata": true and "experimentalDecorators": true using tsc or ts-node (tsx and esbuild do not emit it).`,
+    );
+  (types ?? []).forEach((type, index) => {
+    if (NOT_A_DTO.has(type))
+      throw new ConfigurationError(
+        `${cls.name}: constructor parameter #${index} has no runtime type (got ${(type as Function | undefined)?.name ?? "undefined"}). ` +
+          `Inject a class (not an interface, type alias or primitive, and not imported with "import type"), or use @inject(TOKEN).`,
+      );
+  });
+}
+
 /** Reads a decorated class's metadata once and returns its compiled members. */
 export function compileClass(cls: Class): { tools: ToolDefinition[]; resources: ResourceDefinition[]; prompts: PromptDefinition[] } {
+  checkConstructor(cls);
   const out = { tools: [] as ToolDefinition[], resources: [] as ResourceDefinition[], prompts: [] as PromptDefinition[] };
   for (const member of getMembers(cls)) {
     const compiled = compileMember(cls, member);

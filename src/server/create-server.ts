@@ -1,6 +1,7 @@
 import { container as globalContainer, type DependencyContainer } from "tsyringe";
 import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
+import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
@@ -40,6 +41,11 @@ export interface ServerOptions extends CommonOptions {
   instructions?: string;
   /** Throw to reject (401 with the message); return what tools should see as their context. */
   authenticate?: AuthenticateHook;
+  /**
+   * RFC 9728 metadata for an `authenticate` hook that checks OAuth tokens: served at
+   * `/.well-known/oauth-protected-resource[/mcp]` and pointed to from every 401.
+   */
+  resourceMetadata?: ProtectedResourceMetadata;
 }
 
 export type ClassServerOptions = CommonOptions;
@@ -74,7 +80,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
   if (options.authenticate !== undefined && typeof options.authenticate !== "function")
     throw new ConfigurationError("authenticate must be a function");
   if (options.authenticate && options.auth) throw new ConfigurationError("give either authenticate() or auth, not both");
-  const authSpec = options.auth ?? (options.authenticate ? new AuthenticateHookStrategy(options.authenticate) : meta?.auth);
+  const authSpec = options.auth ?? (options.authenticate ? new AuthenticateHookStrategy(options.authenticate, options.resourceMetadata) : meta?.auth);
   const { strategy, anonymous } = resolveAuth(authSpec, root);
   const authorization = { ...(meta?.authorization ?? {}), ...(options.authorization ?? {}) };
   const policyTimeoutMs = authorization.policyTimeoutMs ?? 5000;

@@ -95,6 +95,8 @@ export class TestIdentityProvider {
   readonly introspectionEndpoint: string;
   readonly revocationEndpoint: string;
   readonly tokenEndpoint: string;
+  /** Published because RFC 8414/OIDC clients (the official SDK's among them) require it; answers 400, no browser flow. */
+  readonly authorizationEndpoint: string;
   readonly clientId: string;
   readonly clientSecret: string;
   /** Default `aud` of minted tokens; settable. */
@@ -127,6 +129,7 @@ export class TestIdentityProvider {
     this.introspectionEndpoint = `${this.issuer}/introspect`;
     this.revocationEndpoint = `${this.issuer}/revoke`;
     this.tokenEndpoint = `${this.issuer}/token`;
+    this.authorizationEndpoint = `${this.issuer}/authorize`;
     this.clientId = options.clientId ?? `mcp-rs-${randomBytes(4).toString("hex")}`;
     this.clientSecret = options.clientSecret ?? randomBytes(24).toString("base64url");
     this.audience = options.audience ?? "http://127.0.0.1/mcp";
@@ -291,6 +294,7 @@ export class TestIdentityProvider {
   private metadata(): Record<string, unknown> {
     return {
       issuer: this.issuer,
+      authorization_endpoint: this.authorizationEndpoint,
       token_endpoint: this.tokenEndpoint,
       jwks_uri: this.jwksUri,
       introspection_endpoint: this.introspectionEndpoint,
@@ -319,7 +323,9 @@ export class TestIdentityProvider {
               ? "revoke"
               : path === "/token"
                 ? "token"
-                : undefined;
+                : path === "/authorize"
+                  ? "authorize"
+                  : undefined;
     if (route === "metadata") this.stats.metadataRequests++;
     if (route === "jwks") this.stats.jwksRequests++;
     if (route === "introspect") this.stats.introspectionRequests++;
@@ -369,6 +375,9 @@ export class TestIdentityProvider {
         return;
       case "token":
         return this.token(req, res, body);
+      case "authorize":
+        // Tokens come from client_credentials or mint(); there is no interactive (browser) flow to run.
+        return this.json(res, 400, { error: "unsupported_response_type" });
     }
   }
 

@@ -241,7 +241,13 @@ export class HttpHost {
     const ip = req.socket.remoteAddress ?? "unknown";
     try {
       if (this.limiter) await this.limiter.check(ip);
-      this.checkCredentialShape(req, url);
+      if (this.runtime.def.strategy) try {
+        this.checkCredentialShape(req, url);
+      } catch (err) {
+        // Refused before any strategy ran; still an authentication failure worth auditing.
+        this.runtime.def.audit.emit({ type: "auth.failure", reason: "invalid_request", strategy: this.runtime.def.strategy?.name, ip, transport: "http" });
+        throw err;
+      }
       auth = await this.runtime.authenticate({ headers: flatHeaders(req), transport: "http", ip });
     } catch (err) {
       // Only presented-but-wrong credentials count: a client's first, credential-less probe (OAuth discovery)

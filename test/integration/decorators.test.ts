@@ -151,6 +151,20 @@ describe("decorator API: @Server, @Tool, @Ctx and DI", () => {
     }
     assert.throws(() => createServer(NoAuth, { logger: silentLogger }), /requires roles or scopes but server "roles-without-auth" has no authentication/);
 
+    // A constructor dependency typed by an interface: refused at start-up, not at every call.
+    interface Repo {
+      find(): string;
+    }
+    @Server({ name: "bad-ctor" })
+    class BadCtor {
+      constructor(readonly repo: Repo) {}
+      @Tool({ description: "x" })
+      run() {
+        return this.repo.find();
+      }
+    }
+    assert.throws(() => createServer(BadCtor, { logger: silentLogger }), /BadCtor: constructor parameter #0 has no runtime type/);
+
     @Server({ name: "unknown-token", auth: Symbol.for("no-such-strategy") })
     class UnknownToken {}
     assert.throws(() => createServer(UnknownToken, { logger: silentLogger }), /not registered/);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import http from "node:http";
-import { ApiKeyStrategy, createServer, tool, silentLogger, type AuditEvent, type CraftServer } from "../../src";
+import { ApiKeyStrategy, createServer, IdentityProviderUnavailableError, tool, silentLogger, type AuditEvent, type CraftServer } from "../../src";
 import { httpClient, rawPost, INIT } from "../fixtures/processes";
 
 const ALICE = "sk-alice-0123456789abcdef";
@@ -134,16 +134,19 @@ describe("Streamable HTTP transport", () => {
       assert.match(both.headers.get("www-authenticate") ?? "", /error="invalid_request"/);
       const q = await rawPost(`${url}?api_key=${ALICE}`, INIT, {});
       assert.equal(q.status, 400);
-      const dup = await new Promise<number>((resolve, reject) => {
+      // The array form of headers sends no Host of its own: give one, or Node itself answers 400 before the app runs.
+      const dup = await new Promise<{ status: number; challenge?: string }>((resolve, reject) => {
         const u = new URL(url);
-        const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: [["content-type", "application/json"], ["accept", "application/json, text/event-stream"], ["x-api-key", ALICE], ["x-api-key", BOB]] as unknown as http.OutgoingHttpHeaders }, (res) => {
+        const headers = [["host", u.host], ["content-type", "application/json"], ["accept", "application/json, text/event-stream"], ["x-api-key", ALICE], ["x-api-key", BOB]];
+        const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: headers as unknown as http.OutgoingHttpHeaders }, (res) => {
           res.resume();
-          resolve(res.statusCode!);
+          resolve({ status: res.statusCode!, challenge: res.headers["www-authenticate"] });
         });
         req.on("error", reject);
         req.end(JSON.stringify(INIT));
       });
-      assert.equal(dup, 400);
+      assert.equal(dup.status, 400);
+      assert.match(dup.challenge ?? "", /error="invalid_request", error_description="Multiple API key headers"/);
     });
 
     it("audits auth failures with reason and key id but never the credential", async () => {
@@ -162,6 +165,38 @@ describe("Streamable HTTP transport", () => {
         assert.deepEqual((await client.callTool({ name: "whoami", arguments: {} })).content, [{ type: "text", text: "bob" }]);
       } finally {
         await client.close();
+      }
+    });
+  });
+
+  describe("a functional authenticate() hook", () => {
+    it("keeps framework errors' meaning: an identity-provider outage is 503 + Retry-After, never 401 or a pass", async () => {
+      const server = createServer({
+        name: "hook",
+        logger: silentLogger,
+        rateLimit: false,
+        resourceMetadata: { resource: "http://127.0.0.1/mcp", authorization_servers: ["http://127.0.0.1:9"] },
+        authenticate: async (headers) => {
+          if (headers.authorization === "Bearer idp-down") throw new IdentityProviderUnavailableError(7);
+          if (headers.authorization !== "Bearer ok") throw new Error("Invalid token");
+          return { user: { id: "u" } };
+        },
+      });
+      server.add(tool({ name: "whoami", description: "caller", input: {}, run: async (_a, ctx) => ctx.auth?.subject ?? "" }));
+      const { url } = await server.listen({ port: 0 });
+      try {
+        const down = await rawPost(url, INIT, { authorization: "Bearer idp-down" });
+        assert.equal(down.status, 503);
+        assert.equal(down.headers.get("retry-after"), "7");
+        const bad = await rawPost(url, INIT, { authorization: "Bearer nope" });
+        assert.equal(bad.status, 401);
+        assert.match(bad.headers.get("www-authenticate") ?? "", /error_description="Invalid token", resource_metadata="http:\/\/127\.0\.0\.1\/\.well-known\/oauth-protected-resource\/mcp"/);
+        const meta = await fetch(url.replace("/mcp", "/.well-known/oauth-protected-resource/mcp"));
+        assert.equal(meta.status, 200);
+        assert.deepEqual(((await meta.json()) as { authorization_servers: string[] }).authorization_servers, ["http://127.0.0.1:9"]);
+        assert.equal((await rawPost(url, INIT, { authorization: "Bearer ok" })).status, 200);
+      } finally {
+        await server.close();
       }
     });
   });

@@ -1,6 +1,6 @@
-import { AuthenticationError } from "../../errors";
+import { AuthenticationError, McpcraftError } from "../../errors";
 import { stringList, type AuthContext, type AuthRequest } from "../auth-context";
-import type { AuthStrategy } from "../auth-strategy";
+import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
 
 /** The functional API's hook: `authenticate(headers, request)`; throw to reject, return what tools should see. */
 export type AuthenticateHook = (
@@ -17,7 +17,15 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
 export class AuthenticateHookStrategy implements AuthStrategy {
   readonly name = "custom";
 
-  constructor(private readonly hook: AuthenticateHook) {}
+  constructor(
+    private readonly hook: AuthenticateHook,
+    private readonly metadata?: ProtectedResourceMetadata,
+  ) {}
+
+  /** RFC 9728 metadata, when the server was created with `resourceMetadata` (e.g. a hook that checks OAuth tokens). */
+  resourceMetadata(): ProtectedResourceMetadata | undefined {
+    return this.metadata;
+  }
 
   stdioEnv(): Record<string, string> {
     return { API_KEY: "x-api-key", MCP_AUTH_TOKEN: "authorization" };
@@ -28,6 +36,8 @@ export class AuthenticateHookStrategy implements AuthStrategy {
     try {
       result = await this.hook(req.headers, req);
     } catch (err) {
+      // Framework errors keep their meaning (an identity provider outage stays 503, a malformed request 400).
+      if (err instanceof McpcraftError) throw err;
       const message = err instanceof Error && err.message ? err.message : AuthenticationError.describe("rejected");
       throw new AuthenticationError("rejected", message);
     }

@@ -1,0 +1,91 @@
+// docs/authentication.md, "OAuth 2.0": OAuthStrategy, a resource server for the MCP authorization spec.
+// Run after `npm run build`: OAUTH_ISSUER=https://… MCP_RESOURCE=http://127.0.0.1:3000/mcp node dist/docs/examples/oauth-strategy.js
+import "reflect-metadata"
+
+// #region jwks
+import { container, injectable } from "tsyringe"
+import { Ctx, OAUTH_OPTIONS, OAuthStrategy, RequireScope, Server, Tool, createServer, type OAuthStrategyOptions, type ToolContext } from "mcpcraft-sdk"
+import { fetchGithubRepos } from "./app-helpers"
+
+@injectable()
+export class RepoClient {
+  list(userToken: string): Promise<string[]> {
+    return fetchGithubRepos(userToken)
+  }
+}
+
+@Server({ name: "repo-server", version: "1.0.0", auth: OAuthStrategy })
+export class RepoServer {
+  constructor(private readonly repos: RepoClient) {}
+
+  @Tool({ description: "List the authenticated user's repositories" })
+  @RequireScope("repo:read")
+  listRepos(@Ctx() ctx: ToolContext) {
+    // ctx.auth.token is the caller's own access token, for calling upstream APIs on their behalf
+    return this.repos.list(ctx.auth!.token!)
+  }
+}
+
+container.register(OAUTH_OPTIONS, {
+  useValue: {
+    // tokens' `iss` must equal it; the JWKS is discovered from its RFC 8414 / OpenID metadata
+    issuer: process.env.OAUTH_ISSUER ?? "https://auth.example.com",
+    // this server's own URI (RFC 8707): a token issued for any other resource is refused
+    audience: process.env.MCP_RESOURCE ?? "https://mcp.example.com/mcp",
+    // served at /.well-known/oauth-protected-resource (RFC 9728)
+    resourceMetadata: { scopesSupported: ["repo:read"] },
+  } satisfies OAuthStrategyOptions,
+})
+// #endregion
+
+// #region introspection
+// Opaque tokens: RFC 7662 introspection, cached no longer than cacheTtl and never past the token's `exp`
+export function introspectingStrategy(): OAuthStrategy {
+  return new OAuthStrategy({
+    issuer: "https://auth.example.com",
+    audience: "https://mcp.example.com/mcp",
+    introspection: {
+      endpoint: "https://auth.example.com/oauth2/introspect",
+      clientId: "mcp-resource-server",
+      clientSecret: process.env.INTROSPECTION_CLIENT_SECRET!,
+    },
+    cacheTtl: 60,
+  })
+}
+// #endregion
+
+// #region options
+// Keycloak: roles in realm_access.roles, a fixed JWKS location, RS256 only
+// (give the client an audience mapper, so that access tokens name this server in `aud`)
+export const keycloak: OAuthStrategyOptions = {
+  issuer: "https://sso.example.com/realms/acme",
+  audience: "https://mcp.example.com/mcp",
+  jwksUri: "https://sso.example.com/realms/acme/protocol/openid-connect/certs",
+  algorithms: ["RS256"],
+  rolesClaim: "realm_access.roles",
+}
+
+// Auth0: the API identifier is the audience, roles come from a namespaced custom claim
+export const auth0: OAuthStrategyOptions = {
+  issuer: "https://acme.eu.auth0.com/",
+  audience: "https://mcp.example.com/mcp",
+  rolesClaim: "https://mcp.example.com/roles",
+}
+// #endregion
+
+// #region verify-token
+import { verifyOAuthToken } from "./app-helpers"
+
+// Your own check (the guide's verifyOAuthToken): claims or a user for a valid token, null for an invalid one.
+// It decides alone; the result needs a `sub` or an `id`.
+export const githubTokens = new OAuthStrategy({
+  audience: "https://mcp.example.com/mcp",
+  verifyToken: verifyOAuthToken,
+})
+// #endregion
+
+if (require.main === module) {
+  void createServer(RepoServer, { container })
+    .listen({ port: Number(process.env.PORT ?? 3000) })
+    .then(({ url }) => console.error(`listening on ${url}`))
+}
