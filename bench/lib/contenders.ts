@@ -1,0 +1,22 @@
+/** One server under test: a compiled file in bench/servers, run in its own process. */
+export interface Contender {
+  id: string;
+  label: string;
+  /** Whether the client must open a session (initialize) before the calls. */
+  session: boolean;
+}
+
+/** In run order. Ratios are computed against the two ids named below. */
+export const CONTENDERS: Contender[] = [
+  { id: "bare-http", label: "bare node:http + JWT (ceiling)", session: false },
+  { id: "sdk-stateless", label: "raw SDK stateless", session: false },
+  { id: "sdk-stateful", label: "raw SDK stateful (1 session)", session: true },
+  { id: "fastmcp-stateless", label: "fastmcp 4.20 stateless", session: false },
+  { id: "mcpcraft-stateless", label: "mcpcraft stateless", session: false },
+  { id: "mcpcraft-stateful", label: "mcpcraft stateful (1 session)", session: true },
+];
+
+export const BASELINES = [
+  { id: "sdk-stateless", name: "raw SDK stateless" },
+  { id: "fastmcp-stateless", name: "fastmcp" },
+] as const;
