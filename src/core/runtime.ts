@@ -1,4 +1,5 @@
 import { Server as SdkServer } from "@modelcontextprotocol/sdk/server/index.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
@@ -53,6 +54,11 @@ const RESOURCE_NOT_FOUND = -32002;
 export class Runtime {
   readonly engine: PolicyEngine;
   private readonly toolEntries: { def: ToolDefinition; listed: Tool }[];
+  /**
+   * Each SDK `Server` otherwise builds its own Ajv instance; stateless HTTP creates a server per request, and that
+   * construction alone was about a quarter of the server's CPU in bench/ (mcpcraft validates inputs itself).
+   */
+  private readonly sdkValidator = new AjvJsonSchemaValidator();
 
   constructor(readonly def: ServerDefinition) {
     this.engine = new PolicyEngine({ authEnabled: !!def.strategy, policyTimeoutMs: def.policyTimeoutMs });
@@ -143,6 +149,7 @@ export class Runtime {
           ...(def.prompts.size ? { prompts: {} } : {}),
         },
         ...(def.instructions ? { instructions: def.instructions } : {}),
+        jsonSchemaValidator: this.sdkValidator,
       },
     );
     const authOf = (extra: Extra): AuthContext | undefined => {
