@@ -5,7 +5,7 @@ import { AuthenticationError, ConfigurationError } from "../../errors";
 import { JWT_OPTIONS } from "../../tokens";
 import type { AuthContext, AuthRequest } from "../auth-context";
 import type { AuthStrategy } from "../auth-strategy";
-import { audienceMatches } from "../token/audience";
+import { AcceptedAudiences, audienceMatches } from "../token/audience";
 import { bearerToken, hasAuthorizationHeader } from "../token/bearer-token";
 import { rolesFrom, safeClaims, scopesFrom } from "../token/claims";
 import { durationSeconds } from "../token/duration";
@@ -63,7 +63,7 @@ export class JwtStrategy implements AuthStrategy {
   private readonly algorithms: string[];
   private readonly hasKids: boolean;
   private readonly issuer?: string | string[];
-  private readonly audience?: string[];
+  private readonly audience?: AcceptedAudiences;
   private readonly maxTokenAge: number;
   private readonly clockTolerance: number;
   private readonly rolesClaim: string;
@@ -87,8 +87,9 @@ export class JwtStrategy implements AuthStrategy {
     this.algorithms = ring.algorithms;
     this.hasKids = ring.keys.some((k) => k.kid !== undefined);
     this.issuer = opts.issuer;
-    this.audience = opts.audience === undefined ? undefined : [opts.audience].flat();
-    if (this.audience?.some((a) => typeof a !== "string" || a === ""))
+    const audience = opts.audience === undefined ? undefined : [opts.audience].flat();
+    this.audience = audience && new AcceptedAudiences(audience.filter((a) => typeof a === "string"));
+    if (audience?.some((a) => typeof a !== "string" || a === ""))
       throw new ConfigurationError("JwtStrategy: audience must be a non-empty string or list of strings");
     this.maxTokenAge = durationSeconds(opts.maxTokenAge ?? "15m", "JwtStrategy maxTokenAge");
     if (this.maxTokenAge === 0) throw new ConfigurationError("JwtStrategy: maxTokenAge must be positive");

@@ -5,7 +5,7 @@ import { AuthenticationError, ConfigurationError, IdentityProviderUnavailableErr
 import { OAUTH_OPTIONS } from "../../tokens";
 import type { AuthContext, AuthRequest } from "../auth-context";
 import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
-import { audienceMatches } from "../token/audience";
+import { AcceptedAudiences, audienceMatches } from "../token/audience";
 import { discoverAuthorizationServer } from "../token/authorization-server-metadata";
 import { bearerToken, hasAuthorizationHeader } from "../token/bearer-token";
 import { BoundedCache } from "../token/bounded-cache";
@@ -92,6 +92,7 @@ export class OAuthStrategy implements AuthStrategy {
   readonly name = "oauth";
   private readonly issuer?: string;
   private readonly audience: string[];
+  private readonly acceptedAudiences: AcceptedAudiences;
   private readonly algorithms: string[];
   private readonly rolesClaim: string;
   private readonly scopesClaim: string;
@@ -118,6 +119,7 @@ export class OAuthStrategy implements AuthStrategy {
         "OAuthStrategy needs options: register OAUTH_OPTIONS with { issuer, audience } or pass them to the constructor",
       );
     this.audience = [options.audience].flat();
+    this.acceptedAudiences = new AcceptedAudiences(this.audience.filter((a) => typeof a === "string"));
     if (this.audience.length === 0 || this.audience.some((a) => typeof a !== "string" || a === ""))
       throw new ConfigurationError("OAuthStrategy: audience (this server's canonical URI, RFC 8707) is required");
     this.verifyToken = options.verifyToken;
@@ -238,6 +240,8 @@ export class OAuthStrategy implements AuthStrategy {
     const subject = own(claims, "sub") ? claims.sub : own(claims, "id") ? claims.id : undefined;
     if ((typeof subject !== "string" || subject === "") && typeof subject !== "number")
       throw new AuthenticationError("invalid_credentials");
+    // A custom verifier may vouch for a token without `aud`; one that names another resource is still refused (RFC 8707).
+    if (own(claims, "aud") && !audienceMatches(claims.aud, this.acceptedAudiences)) throw new AuthenticationError("wrong_audience");
     if (own(claims, "exp")) {
       if (typeof claims.exp !== "number" || !Number.isFinite(claims.exp)) throw new AuthenticationError("malformed_token");
       if (claims.exp <= this.now() / 1000 - this.clockTolerance) throw new AuthenticationError("expired");
@@ -370,7 +374,7 @@ export class OAuthStrategy implements AuthStrategy {
 
   private checkIdentity(claims: Record<string, unknown>): void {
     if (this.issuer !== undefined && own(claims, "iss") && claims.iss !== this.issuer) throw new AuthenticationError("wrong_issuer");
-    if (!audienceMatches(own(claims, "aud") ? claims.aud : undefined, this.audience)) throw new AuthenticationError("wrong_audience");
+    if (!audienceMatches(own(claims, "aud") ? claims.aud : undefined, this.acceptedAudiences)) throw new AuthenticationError("wrong_audience");
     if (!own(claims, "sub") || typeof claims.sub !== "string" || claims.sub === "") throw new AuthenticationError("invalid_credentials");
   }
 

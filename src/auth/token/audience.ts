@@ -30,8 +30,19 @@ export function canonicalResource(value: string): string {
  * audienceMatches(["https://other", "https://api.example.com/mcp/"], ["https://api.example.com/mcp"]) // → true
  * ```
  */
-export function audienceMatches(aud: unknown, accepted: readonly string[]): boolean {
+export function audienceMatches(aud: unknown, accepted: readonly string[] | AcceptedAudiences): boolean {
   const presented = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
-  const wanted = new Set(accepted.map(canonicalResource));
+  const wanted = accepted instanceof AcceptedAudiences ? accepted : new AcceptedAudiences(accepted);
   return presented.some((a) => typeof a === "string" && a !== "" && wanted.has(canonicalResource(a)));
+}
+
+/** The accepted audiences in canonical form, built once per strategy rather than on every token (bench/). */
+export class AcceptedAudiences {
+  private readonly canonical: ReadonlySet<string>;
+  constructor(accepted: readonly string[]) {
+    this.canonical = new Set(accepted.map(canonicalResource));
+  }
+  has(canonicalValue: string): boolean {
+    return this.canonical.has(canonicalValue);
+  }
 }

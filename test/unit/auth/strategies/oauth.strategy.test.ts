@@ -532,6 +532,16 @@ describe("OAuthStrategy", function () {
       const noSubject = new OAuthStrategy({ audience: "x", verifyToken: () => ({ roles: ["admin"] }) });
       await rejectsWith(noSubject, "t", "invalid_credentials");
     });
+
+    it("refuses a result whose aud names another resource (RFC 8707), and accepts ours or none", async () => {
+      const verifying = (aud: unknown) => new OAuthStrategy({ audience: "https://mcp.example/mcp", verifyToken: () => ({ sub: "a", ...(aud === undefined ? {} : { aud }) }) });
+      await rejectsWith(verifying("https://other.example/mcp"), "t", "wrong_audience");
+      await rejectsWith(verifying(["https://other.example/mcp"]), "t", "wrong_audience");
+      for (const aud of ["https://mcp.example/mcp", ["https://x", "https://MCP.example/mcp/"], undefined]) {
+        const ctx = await verifying(aud).authenticate({ headers: { authorization: "Bearer t" }, transport: "http" });
+        assert.equal(ctx.subject, "a");
+      }
+    });
   });
 
   describe("metadata and configuration", () => {
