@@ -77,7 +77,7 @@ export const auth0: OAuthStrategyOptions = {
 import { verifyOAuthToken } from "./app-helpers"
 
 // Your own check (the guide's verifyOAuthToken): claims or a user for a valid token, null for an invalid one.
-// It decides alone; the result needs a `sub` or an `id`.
+// The result needs a `sub` or an `id`; an `aud` in it must name this server.
 export const githubTokens = new OAuthStrategy({
   audience: "https://mcp.example.com/mcp",
   verifyToken: verifyOAuthToken,

@@ -69,9 +69,10 @@ export class CraftServer {
   add(...specs: AnySpec[]): this {
     if (this.compiled) throw new ConfigurationError("server.add() after the server started; add everything before listen()");
     for (const spec of specs) {
-      if ((spec as any)?.[TOOL_SPEC] || ("run" in (spec as object) && "name" in (spec as object))) this.addTool(compileToolSpec(spec as ToolSpec));
-      else if ((spec as any)?.[RESOURCE_SPEC] || "read" in (spec as object)) this.addResource(compileResourceSpec(spec as ResourceSpec));
-      else if ((spec as any)?.[PROMPT_SPEC] || "get" in (spec as object)) this.addPrompt(compilePromptSpec(spec as PromptSpec));
+      const brand = spec as unknown as Partial<Record<symbol, unknown>>;
+      if (brand[TOOL_SPEC]) this.addTool(compileToolSpec(spec as ToolSpec));
+      else if (brand[RESOURCE_SPEC]) this.addResource(compileResourceSpec(spec as ResourceSpec));
+      else if (brand[PROMPT_SPEC]) this.addPrompt(compilePromptSpec(spec as PromptSpec));
       else throw new ConfigurationError("server.add() takes objects made by tool(), resource() or prompt()");
     }
     return this;

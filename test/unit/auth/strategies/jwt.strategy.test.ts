@@ -388,7 +388,8 @@ describe("JwtStrategy", () => {
               token = [p, h, s].join(".");
             }
           }
-          fc.pre(token !== valid);
+          // Surrounding whitespace is not a mutation: HTTP trims header values, and so does the bearer parser.
+          fc.pre(token.trim() !== valid);
           let accepted = false;
           try {
             await strategy.authenticate(bearer(token));

@@ -605,7 +605,8 @@ describe("OAuthStrategy", function () {
             else if (m.op === "delete") token = token.slice(0, i) + token.slice(i + 1);
             else token = token.slice(0, i);
           }
-          fc.pre(token !== valid);
+          // Surrounding whitespace is not a mutation: HTTP trims header values, and so does the bearer parser.
+          fc.pre(token.trim() !== valid);
           let accepted = false;
           try {
             await s.authenticate(bearer(token));
