@@ -57,4 +57,27 @@ describe("stdio transport", () => {
     assert.match(stderr, /hello from console\.log/);
     assert.match(stderr, /hello from console\.info/);
   });
+
+  it("survives garbage on stdin: every stdout line stays JSON-RPC and valid requests are still answered", async () => {
+    const child = spawn(process.execPath, [KEYED], { env: { PATH: process.env.PATH, API_KEY: "sk-fixture-good-0123456789" }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    const gotReply = new Promise<void>((resolve) =>
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (/"id":99/.test(stdout)) resolve();
+      }),
+    );
+    const write = (line: string) => child.stdin.write(line + "\n");
+    write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }));
+    write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    for (const junk of ["not json", "{", "[]", "42", '{"jsonrpc":"2.0","id":2}', '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"whoami","arguments":[1]}}', "[".repeat(5000) + "]".repeat(5000), "\u0000"])
+      write(junk);
+    write(JSON.stringify({ jsonrpc: "2.0", id: 99, method: "tools/call", params: { name: "whoami", arguments: {} } }));
+    await gotReply;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.stdin.end();
+    await exited;
+    for (const line of stdout.trim().split("\n")) assert.equal(JSON.parse(line).jsonrpc, "2.0", line);
+    assert.match(stdout, /"id":99,?.*apikey:good|apikey:good.*"id":99/);
+  });
 });
