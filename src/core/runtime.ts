@@ -271,6 +271,8 @@ export class Runtime {
       signal: extra.signal,
       transport,
       log: this.def.logger,
+      sendNotification: extra.sendNotification,
+      sendRequest: extra.sendRequest,
       progress: async (done, total, message) => {
         if (progressToken === undefined) return;
         await extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: done, total, message } });

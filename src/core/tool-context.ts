@@ -1,3 +1,5 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext, TransportKind } from "../auth/auth-context";
 import type { Logger } from "../logger";
 
@@ -16,6 +18,16 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
   /** Sends `notifications/progress` when the client asked for progress; otherwise does nothing. */
   progress(done: number, total?: number, message?: string): Promise<void>;
   log: Logger;
+  /**
+   * Sends an MCP notification to the client in the context of this request (`notifications/message` for
+   * client-visible logs, resource updates…). The SDK's own function.
+   */
+  sendNotification: RequestHandlerExtra<ServerRequest, ServerNotification>["sendNotification"];
+  /**
+   * Sends a request to the client (sampling `sampling/createMessage`, elicitation `elicitation/create`, roots)
+   * and awaits its result, validated with the given SDK schema. Needs a stateful HTTP session or stdio.
+   */
+  sendRequest: RequestHandlerExtra<ServerRequest, ServerNotification>["sendRequest"];
 } & TExtra;
 
 /** An authorization predicate for `@Authorize` / `tool({ authorize })`. */

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { IsString } from "class-validator";
 import { createServer, tool, ConfigurationError, silentLogger } from "../../src";
 import { createTestClient } from "../../src/testing";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { CreateMessageRequestSchema, CreateMessageResultSchema, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 function expectRpcError(err: unknown, code: number, pattern?: RegExp): true {
   assert.equal((err as { code?: number }).code, code, `expected JSON-RPC ${code}, got ${err}`);
@@ -159,5 +162,49 @@ describe("functional API: createServer + tool()", () => {
     open.add(tool({ name: "dup", description: "", run: () => "" }));
     assert.throws(() => open.add(tool({ name: "dup", description: "", run: () => "" })), /duplicate/);
     assert.throws(() => open.add(tool({ name: "p", description: "", public: true, roles: ["a"], run: () => "" })), ConfigurationError);
+  });
+
+  it("lets a tool talk back to the client: progress, log notifications and sampling requests", async () => {
+    const server = createServer({ name: "talkative", logger: silentLogger });
+    server.add(
+      tool({
+        name: "ask_model",
+        description: "samples the client's model",
+        input: { question: { type: "string" } },
+        run: async ({ question }, ctx) => {
+          await ctx.progress(1, 2, "asking");
+          await ctx.sendNotification({ method: "notifications/message", params: { level: "info", data: `asking: ${question}` } });
+          const answer = await ctx.sendRequest(
+            { method: "sampling/createMessage", params: { messages: [{ role: "user", content: { type: "text", text: question } }], maxTokens: 10 } },
+            CreateMessageResultSchema,
+          );
+          await ctx.progress(2, 2, "done");
+          return answer.content.type === "text" ? answer.content.text : "?";
+        },
+      }),
+    );
+    const client = new Client({ name: "c", version: "1" }, { capabilities: { sampling: {} } });
+    const logs: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(n.params.data);
+    });
+    client.setRequestHandler(CreateMessageRequestSchema, async (req) => ({
+      role: "assistant",
+      model: "test-model",
+      content: { type: "text", text: `42 (${(req.params.messages[0].content as { text: string }).text})` },
+    }));
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const handle = await server.connect(serverSide);
+    await client.connect(clientSide);
+    try {
+      const progress: number[] = [];
+      const r = await client.callTool({ name: "ask_model", arguments: { question: "meaning?" } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+      assert.deepEqual(r.content, [{ type: "text", text: "42 (meaning?)" }]);
+      assert.deepEqual(progress, [1, 2]);
+      assert.deepEqual(logs, ["asking: meaning?"]);
+    } finally {
+      await client.close();
+      await handle.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { silentLogger } from "../../../src/logger";
 const req = (r: Partial<Requirement>): Requirement => ({ roleGroups: [], scopes: [], policies: [], public: false, ...r });
 const who = (roles: string[] = [], scopes: string[] = []): AuthContext => ({ subject: "u", roles, scopes, claims: {}, strategy: "t" });
 const ctxFor = (auth: AuthContext | undefined): ToolContext =>
-  ({ auth, requestId: 1, signal: new AbortController().signal, transport: "memory", log: silentLogger, progress: async () => {} }) as ToolContext;
+  ({ auth, requestId: 1, signal: new AbortController().signal, transport: "memory", log: silentLogger, progress: async () => {} }) as unknown as ToolContext;
 
 describe("PolicyEngine", () => {
   const engine = new PolicyEngine({ authEnabled: true, policyTimeoutMs: 50 });
