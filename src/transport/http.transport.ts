@@ -194,7 +194,11 @@ export class HttpHost {
 
   private async handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
     if (this.closed) return writeRpcError(res, 503, JsonRpcCode.InternalError, "Server is shutting down");
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // A plain split, not `new URL()`: URL parsing showed up at ~6% of server CPU in bench/ profiles. Paths are
+    // matched exactly as sent (no dot-segment normalisation), which only makes routing stricter.
+    const target = req.url ?? "/";
+    const q = target.indexOf("?");
+    const url = { pathname: q === -1 ? target : target.slice(0, q), query: q === -1 ? "" : target.slice(q + 1) };
     if (!this.originAllowed(req)) return writeRpcError(res, 403, JsonRpcCode.InvalidRequest, "Forbidden: Host or Origin not allowed");
 
     if (url.pathname === WELL_KNOWN || url.pathname === `${WELL_KNOWN}${this.path}`) return this.serveMetadata(req, res);
@@ -279,10 +283,11 @@ export class HttpHost {
   }
 
   /** RFC 6750 §2: one credential, in one header, never in the query string. */
-  private checkCredentialShape(req: IncomingMessage, url: URL): void {
+  private checkCredentialShape(req: IncomingMessage, url: { query: string }): void {
     if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new InvalidRequestError("Multiple Authorization headers");
     if ((req.headersDistinct["x-api-key"]?.length ?? 0) > 1) throw new InvalidRequestError("Multiple API key headers");
-    if (QUERY_CREDENTIALS.some((k) => url.searchParams.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
+    const params = url.query ? new URLSearchParams(url.query) : undefined;
+    if (params && QUERY_CREDENTIALS.some((k) => params.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
     if (req.headers.authorization !== undefined && req.headers["x-api-key"] !== undefined)
       throw new InvalidRequestError("Send one credential: an API key or an Authorization header, not both");
   }
