@@ -30,6 +30,11 @@ export interface HttpHandlerOptions {
   allowedOrigins?: string[];
   /** Most concurrent sessions (503 above). Default 10,000. */
   maxSessions?: number;
+  /**
+   * Most concurrent sessions one principal may hold; opening another closes that principal's least recently used
+   * one, so no single caller can use up `maxSessions`. Default 100.
+   */
+  maxSessionsPerPrincipal?: number;
   /** Sessions idle longer than this are closed. Default 30 minutes. */
   sessionIdleMs?: number;
 }
@@ -329,6 +334,7 @@ export class HttpHost {
     }
     if (req.method !== "POST" || !messages.some((m) => m?.method === "initialize"))
       return writeRpcError(res, 400, -32000, "Bad Request: No valid session ID provided");
+    this.evictOwnOldest(principal);
     if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) return writeRpcError(res, 503, JsonRpcCode.InternalError, "Too many sessions", { "retry-after": "5" });
 
     const server = this.runtime.createSdkServer("http");
@@ -349,6 +355,17 @@ export class HttpHost {
     this.startSweeper();
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
+  }
+
+  private evictOwnOldest(principal: string): void {
+    const limit = this.options.maxSessionsPerPrincipal ?? 100;
+    const own = [...this.sessions].filter(([, s]) => s.principal === principal);
+    if (own.length < limit) return;
+    own.sort(([, a], [, b]) => a.lastSeen - b.lastSeen);
+    for (const [id, s] of own.slice(0, own.length - limit + 1)) {
+      this.sessions.delete(id);
+      void s.transport.close();
+    }
   }
 
   private startSweeper(): void {

@@ -84,6 +84,26 @@ describe("Streamable HTTP transport", () => {
       assert.equal((await rawPost(url, call, { "mcp-session-id": sid })).status, 401);
     });
 
+    it("caps sessions per principal: a new one closes that principal's least recently used, others are untouched", async () => {
+      const capped = build();
+      const { url: cappedUrl } = await capped.listen({ port: 0, maxSessionsPerPrincipal: 2 });
+      try {
+        const open = async (key: string) => (await rawPost(cappedUrl, INIT, { "x-api-key": key })).headers.get("mcp-session-id")!;
+        const ping = async (key: string, sid: string) =>
+          (await rawPost(cappedUrl, { jsonrpc: "2.0", id: 5, method: "ping" }, { "x-api-key": key, "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" })).status;
+        const bobs = await open(BOB);
+        const [a1, a2] = [await open(ALICE), await open(ALICE)];
+        assert.equal(await ping(ALICE, a1), 200);
+        const a3 = await open(ALICE);
+        assert.equal(await ping(ALICE, a2), 404, "the least recently used of alice's sessions was closed");
+        assert.equal(await ping(ALICE, a1), 200);
+        assert.equal(await ping(ALICE, a3), 200);
+        assert.equal(await ping(BOB, bobs), 200, "another principal's session is untouched");
+      } finally {
+        await capped.close();
+      }
+    });
+
     it("answers 400 for a non-initialize request without a session", async () => {
       const r = await rawPost(url, { jsonrpc: "2.0", id: 3, method: "tools/list" }, { "x-api-key": ALICE });
       assert.equal(r.status, 400);
