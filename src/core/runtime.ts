@@ -99,6 +99,8 @@ export class Runtime {
         throw err;
       }
       const failure = err instanceof AuthenticationError ? err : new AuthenticationError("rejected");
+      // A strategy without hasCredentials() can still say "nothing was presented": that is an anonymous caller.
+      if (this.def.anonymous && failure.reason === "missing_credentials" && !strategy.hasCredentials) return undefined;
       this.def.audit.emit({
         type: "auth.failure",
         reason: failure.reason,

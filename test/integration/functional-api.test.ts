@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { IsString } from "class-validator";
-import { createServer, tool, ConfigurationError, silentLogger } from "../../src";
+import { AuthenticationError, createServer, tool, ConfigurationError, silentLogger } from "../../src";
 import { createTestClient } from "../../src/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -205,6 +205,34 @@ describe("functional API: createServer + tool()", () => {
     } finally {
       await client.close();
       await handle.close();
+    }
+  });
+
+  it("anonymous access works with a custom strategy that has no hasCredentials(): missing credentials → anonymous", async () => {
+    const strategy = {
+      name: "header",
+      async authenticate(req: { headers: Record<string, string | undefined> }) {
+        if (!req.headers["x-user"]) throw new AuthenticationError("missing_credentials");
+        if (req.headers["x-user"] !== "alice") throw new AuthenticationError("invalid_credentials");
+        return { subject: "alice", roles: [], scopes: [], claims: {}, strategy: "header" };
+      },
+    };
+    const server = createServer({ name: "anon", logger: silentLogger, auth: { strategy, anonymous: true } });
+    server.add(
+      tool({ name: "status", description: "public", input: {}, public: true, run: () => "up" }),
+      tool({ name: "whoami", description: "private", input: {}, run: (_a, ctx) => ctx.auth!.subject }),
+    );
+    const anon = await createTestClient(server);
+    const alice = await createTestClient(server, { headers: { "x-user": "alice" } });
+    try {
+      assert.deepEqual((await anon.listTools()).map((t) => t.name), ["status"]);
+      assert.deepEqual((await anon.callTool("status")).content, [{ type: "text", text: "up" }]);
+      await assert.rejects(anon.callTool("whoami"), (e) => expectRpcError(e, -32003, /authentication required/));
+      assert.deepEqual((await alice.callTool("whoami")).content, [{ type: "text", text: "alice" }]);
+      await assert.rejects(createTestClient(server, { headers: { "x-user": "mallory" } }), /Invalid credentials/);
+    } finally {
+      await anon.close();
+      await alice.close();
     }
   });
 });
