@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Server as SdkServer } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { AuthContext } from "../auth/auth-context";
@@ -11,6 +10,8 @@ import type { AuthFailureLimiter } from "../auth/rate-limit";
 import { AuthenticationError, InsufficientScopeError, InvalidRequestError, JsonRpcCode } from "../errors";
 import { exceedsDepth } from "../schema/input-validator";
 import { writeFrameworkError, writeRpcError } from "./http-answers";
+import { BodyTooLarge, flatHeaders, hostnameOf, readBody } from "./http-request";
+import { SessionStore } from "./session-store";
 
 export interface HttpHandlerOptions {
   /** MCP endpoint path. Default `/mcp`. */
@@ -53,12 +54,6 @@ export interface HttpListening {
   close(): Promise<void>;
 }
 
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  server: SdkServer;
-  principal: string;
-  lastSeen: number;
-}
 
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
@@ -67,38 +62,8 @@ const MAX_DEPTH = 64;
 
 const principalKey = (auth: AuthContext | undefined) => (auth ? `${auth.strategy}\u0000${auth.subject}` : "anonymous");
 
-function hostnameOf(hostHeader: string): string {
-  if (hostHeader.startsWith("[")) return hostHeader.slice(0, hostHeader.indexOf("]") + 1).toLowerCase();
-  return hostHeader.split(":")[0].toLowerCase();
-}
 
-class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limit) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on("data", (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (!done) resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", (err) => {
-      if (!done) reject(err);
-    });
-  });
-}
 
 /**
  * Streamable HTTP for a {@link Runtime}. The only module that knows how the SDK transport is driven: it runs the
@@ -107,9 +72,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export class HttpHost {
   private readonly path: string;
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions: SessionStore;
   private readonly nodeServers = new Set<NodeHttpServer>();
-  private sweeper?: NodeJS.Timeout;
   private allowedHosts?: Set<string>;
   private closed = false;
 
@@ -120,6 +84,7 @@ export class HttpHost {
   ) {
     this.path = options.path ?? "/mcp";
     if (!this.path.startsWith("/")) throw new InvalidRequestError("path must start with /");
+    this.sessions = new SessionStore(options.maxSessionsPerPrincipal ?? 100, options.sessionIdleMs ?? 30 * 60 * 1000);
     if (options.allowedHosts) this.allowedHosts = new Set(options.allowedHosts.map((h) => hostnameOf(h)));
   }
 
@@ -149,10 +114,7 @@ export class HttpHost {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.sweeper) clearInterval(this.sweeper);
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.allSettled(sessions.map((s) => s.transport.close()));
+    await this.sessions.closeAll();
     await Promise.all(
       [...this.nodeServers].map(
         (s) =>
@@ -325,16 +287,15 @@ export class HttpHost {
     const sid = req.headers["mcp-session-id"];
     const principal = principalKey(auth);
     if (typeof sid === "string") {
-      const session = this.sessions.get(sid);
+      const session = this.sessions.claim(sid, principal);
       // A session is bound to the principal that opened it; anyone else gets exactly the unknown-session answer.
-      if (!session || session.principal !== principal) return writeRpcError(res, 404, -32001, "Session not found");
-      session.lastSeen = Date.now();
+      if (!session) return writeRpcError(res, 404, -32001, "Session not found");
       await session.transport.handleRequest(req, res, body);
       return;
     }
     if (req.method !== "POST" || !messages.some((m) => m?.method === "initialize"))
       return writeRpcError(res, 400, -32000, "Bad Request: No valid session ID provided");
-    this.evictOwnOldest(principal);
+    this.sessions.makeRoomFor(principal);
     if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) return writeRpcError(res, 503, JsonRpcCode.InternalError, "Too many sessions", { "retry-after": "5" });
 
     const server = this.runtime.createSdkServer("http");
@@ -342,7 +303,7 @@ export class HttpHost {
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: this.options.jsonResponse ?? false,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, principal, lastSeen: Date.now() });
+        this.sessions.add(id, { transport, server, principal, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
@@ -352,41 +313,7 @@ export class HttpHost {
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
       void server.close();
     };
-    this.startSweeper();
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }
-
-  private evictOwnOldest(principal: string): void {
-    const limit = this.options.maxSessionsPerPrincipal ?? 100;
-    const own = [...this.sessions].filter(([, s]) => s.principal === principal);
-    if (own.length < limit) return;
-    own.sort(([, a], [, b]) => a.lastSeen - b.lastSeen);
-    for (const [id, s] of own.slice(0, own.length - limit + 1)) {
-      this.sessions.delete(id);
-      void s.transport.close();
-    }
-  }
-
-  private startSweeper(): void {
-    if (this.sweeper) return;
-    const idle = this.options.sessionIdleMs ?? 30 * 60 * 1000;
-    this.sweeper = setInterval(() => {
-      const cutoff = Date.now() - idle;
-      for (const [id, s] of this.sessions) {
-        if (s.lastSeen < cutoff) {
-          this.sessions.delete(id);
-          void s.transport.close();
-        }
-      }
-    }, Math.min(idle, 60_000));
-    this.sweeper.unref();
-  }
-}
-
-/** Node lower-cases header names; keep single values only (duplicates were refused above for credentials). */
-function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = Object.create(null);
-  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v[0] : v;
-  return out;
 }
