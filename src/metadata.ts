@@ -38,11 +38,16 @@ export interface ToolDecoratorOptions {
   annotations?: Record<string, unknown>;
 }
 
+/** Completer functions keyed by prompt argument or URI-template variable (see `completion/complete`). */
+export type CompleterMap = Record<string, (value: string, ctx: any, args: Record<string, string>) => string[] | Promise<string[]>>;
+
 export interface ResourceDecoratorOptions {
   name?: string;
   title?: string;
   description?: string;
   mimeType?: string;
+  /** Completers for the template's variables: `{ id: (typed) => matchingIds(typed) }`. */
+  complete?: CompleterMap;
 }
 
 export interface PromptArgumentSpec {
@@ -58,6 +63,8 @@ export interface PromptDecoratorOptions {
   /** The prompt's arguments; or give a DTO class as `input` (or as the first parameter's type). */
   arguments?: PromptArgumentSpec[];
   input?: Class;
+  /** Completers for the prompt's arguments: `{ pr: (typed) => openPullRequests(typed) }`. */
+  complete?: CompleterMap;
 }
 
 export type MemberMetadata =

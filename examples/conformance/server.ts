@@ -274,6 +274,9 @@ server.add(
       { name: "arg1", description: "First test argument", required: true },
       { name: "arg2", description: "Second test argument", required: true },
     ],
+    complete: {
+      arg1: (typed) => ["test", "testing", "tested", "other"].filter((v) => v.startsWith(typed)),
+    },
     get: ({ arg1, arg2 }) => `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'`,
   }),
   prompt({

@@ -14,7 +14,7 @@ import {
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
-import { snakeCase, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { completers, snakeCase, templateVariables, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent } from "./requirement";
 
 const NOT_A_DTO = new Set<unknown>([Object, Function, String, Number, Boolean, Array, Symbol, BigInt, Promise, undefined]);
@@ -122,6 +122,7 @@ function compileMember(cls: Class, member: MemberMetadata) {
       description: member.options.description,
       mimeType: member.options.mimeType,
       requirement,
+      complete: completers(member.options.complete, templateVariables(member.uri), `@Resource ${owner}`),
       invoke: invoker(cls, member.method, plan),
     };
     return resource;
@@ -131,13 +132,15 @@ function compileMember(cls: Class, member: MemberMetadata) {
   const explicitArgs = opts.arguments;
   const dto = explicitArgs && !opts.input ? undefined : opts.input ?? (plan.argIndexes.length && !NOT_A_DTO.has(plan.paramTypes[plan.argIndexes[0]]) ? (plan.paramTypes[plan.argIndexes[0]] as Class) : undefined);
   const input = dto ? dtoValidator(dto) : undefined;
+  const args = explicitArgs ?? (input ? promptArgumentsFromSchema(input.schema) : []);
   const prompt: PromptDefinition = {
     name: opts.name ?? snakeCase(member.method),
     title: opts.title,
     description: opts.description,
-    arguments: explicitArgs ?? (input ? promptArgumentsFromSchema(input.schema) : []),
+    arguments: args,
     input,
     requirement,
+    complete: completers(opts.complete, args.map((a) => a.name), `@Prompt ${owner}`),
     invoke: invoker(cls, member.method, plan),
   };
   return prompt;

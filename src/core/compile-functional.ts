@@ -6,7 +6,7 @@ import type { PromptSpec } from "../functional/prompt";
 import type { ResourceSpec } from "../functional/resource";
 import type { ToolSpec } from "../functional/tool";
 import { promptArgumentsFromSchema } from "./compile-class";
-import { snakeCase, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { completers, snakeCase, templateVariables, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent, requirementFrom } from "./requirement";
 
 const isClass = (v: unknown): v is Class => typeof v === "function";
@@ -49,6 +49,7 @@ export function compileResourceSpec(spec: ResourceSpec): ResourceDefinition {
     description: spec.description,
     mimeType: spec.mimeType,
     requirement,
+    complete: completers(spec.complete, templateVariables(spec.uri), owner),
     invoke: async ([uri, params], ctx) => read(uri as string, params as Record<string, string>, ctx),
   };
 }
@@ -61,13 +62,15 @@ export function compilePromptSpec(spec: PromptSpec): PromptDefinition {
   assertCoherent(requirement, owner);
   const input = spec.input ? dtoValidator(spec.input) : undefined;
   const get = spec.get;
+  const args = spec.arguments ?? (input ? promptArgumentsFromSchema(input.schema) : []);
   return {
     name: spec.name,
     title: spec.title,
     description: spec.description,
-    arguments: spec.arguments ?? (input ? promptArgumentsFromSchema(input.schema) : []),
+    arguments: args,
     input,
     requirement,
+    complete: completers(spec.complete, args.map((a) => a.name), owner),
     invoke: async ([args], ctx) => get(args as Record<string, string>, ctx),
   };
 }

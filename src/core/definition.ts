@@ -4,6 +4,7 @@ import type { AuthStrategy } from "../auth/auth-strategy";
 import type { Requirement } from "../auth/policy";
 import type { Logger } from "../logger";
 import type { InputValidator } from "../schema/input-validator";
+import { ConfigurationError } from "../errors";
 import type { ToolContext } from "./tool-context";
 
 /**
@@ -11,6 +12,12 @@ import type { ToolContext } from "./tool-context";
  * the method; for functional ones it calls `run`.
  */
 export type Invoker = (args: unknown[], ctx: ToolContext, container: DependencyContainer) => Promise<unknown>;
+
+/**
+ * Suggests values for a prompt argument or a URI-template variable (`completion/complete`): receives what the
+ * user typed so far, the context, and the other arguments already filled in.
+ */
+export type Completer = (value: string, ctx: ToolContext, args: Record<string, string>) => string[] | Promise<string[]>;
 
 export interface ToolDefinition {
   name: string;
@@ -34,6 +41,8 @@ export interface ResourceDefinition {
   description?: string;
   mimeType?: string;
   requirement: Requirement;
+  /** Completers for the template's variables. */
+  complete?: Record<string, Completer>;
   /** Receives `(uri, params, ctx)`. */
   invoke: Invoker;
 }
@@ -45,6 +54,8 @@ export interface PromptDefinition {
   arguments: { name: string; description?: string; required?: boolean }[];
   input?: InputValidator;
   requirement: Requirement;
+  /** Completers for the prompt's arguments. */
+  complete?: Record<string, Completer>;
   /** Receives `(args, ctx)`. */
   invoke: Invoker;
 }
@@ -65,6 +76,22 @@ export interface ServerDefinition {
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
+}
+
+/** Checks a `complete` map at start-up: an object of functions, keyed by argument or variable names. */
+export function completers(map: unknown, known: string[], owner: string): Record<string, Completer> | undefined {
+  if (map === undefined) return undefined;
+  if (!map || typeof map !== "object") throw new ConfigurationError(`${owner}: complete must be an object of functions`);
+  for (const [name, fn] of Object.entries(map)) {
+    if (typeof fn !== "function") throw new ConfigurationError(`${owner}: complete.${name} must be a function`);
+    if (!known.includes(name)) throw new ConfigurationError(`${owner}: complete.${name} names no argument or template variable (known: ${known.join(", ") || "none"})`);
+  }
+  return map as Record<string, Completer>;
+}
+
+/** The variable names of an RFC 6570 level-1 template. */
+export function templateVariables(template: string): string[] {
+  return [...template.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]);
 }
 
 /** `deleteUser` → `delete_user`, `getHTTPStatus` → `get_http_status`. */

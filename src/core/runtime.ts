@@ -3,6 +3,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
@@ -149,6 +150,7 @@ export class Runtime {
           logging: {},
           ...(def.resources.length ? { resources: {} } : {}),
           ...(def.prompts.size ? { prompts: {} } : {}),
+          ...(def.prompts.size || def.resources.some((r) => r.template) ? { completions: {} } : {}),
         },
         ...(def.instructions ? { instructions: def.instructions } : {}),
         jsonSchemaValidator: this.sdkValidator,
@@ -244,6 +246,25 @@ export class Runtime {
         }
         await this.authorizeCall("prompt", p.name, p.requirement, ctx, args, transport);
         return toPromptResult(await this.runOrFail(p.invoke, [args], ctx), p.description);
+      });
+    }
+    if (def.prompts.size || def.resources.some((r) => r.template)) {
+      server.setRequestHandler(CompleteRequestSchema, async (req, extra) => {
+        const { ref, argument } = req.params;
+        const target =
+          ref.type === "ref/prompt"
+            ? { kind: "prompt" as const, id: ref.name, def: def.prompts.get(ref.name) }
+            : { kind: "resource" as const, id: ref.uri, def: def.resources.find((r) => r.template && r.uri === ref.uri) };
+        if (!target.def) throw new RpcError(JsonRpcCode.InvalidParams, `Unknown ${target.kind}: ${String(target.id).slice(0, 256)}`);
+        const auth = authOf(extra);
+        await this.authorizeStatic(target.kind, target.id, target.def.requirement, auth, transport);
+        const completer = target.def.complete?.[argument.name];
+        if (!completer) return { completion: { values: [] } };
+        const ctx = this.context(auth, extra, transport);
+        const values = await this.runOrFail(async ([value, args], c) => completer(value as string, c, args as Record<string, string>), [argument.value, req.params.context?.arguments ?? {}], ctx);
+        const strings = Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : [];
+        // The spec caps one answer at 100 values; say how many there were.
+        return { completion: { values: strings.slice(0, 100), total: strings.length, hasMore: strings.length > 100 } };
       });
     }
     return server;

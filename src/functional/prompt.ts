@@ -1,5 +1,6 @@
 import type { Class, PromptArgumentSpec } from "../metadata";
 import type { AuthorizationFields } from "../core/requirement";
+import type { Completer } from "../core/definition";
 import type { ToolContext } from "../core/tool-context";
 
 export const PROMPT_SPEC = Symbol.for("mcpcraft.prompt");
@@ -11,6 +12,8 @@ export interface PromptSpec extends AuthorizationFields {
   arguments?: PromptArgumentSpec[];
   /** A class-validator DTO validating the arguments (its properties become the prompt's arguments). */
   input?: Class;
+  /** Completers for the arguments (`completion/complete`): `{ pr: (typed, ctx, args) => [...] }`. */
+  complete?: Record<string, Completer>;
   get: (args: Record<string, string>, context: ToolContext) => unknown | Promise<unknown>;
 }
 

@@ -1,4 +1,5 @@
 import type { AuthorizationFields } from "../core/requirement";
+import type { Completer } from "../core/definition";
 import type { ToolContext } from "../core/tool-context";
 
 export const RESOURCE_SPEC = Symbol.for("mcpcraft.resource");
@@ -10,6 +11,8 @@ export interface ResourceSpec extends AuthorizationFields {
   title?: string;
   description?: string;
   mimeType?: string;
+  /** Completers for the template's variables (`completion/complete`): `{ id: (typed, ctx, args) => [...] }`. */
+  complete?: Record<string, Completer>;
   read: (uri: string, params: Record<string, string>, context: ToolContext) => unknown | Promise<unknown>;
 }
 
