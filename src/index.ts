@@ -37,7 +37,9 @@ export { OAuthStrategy, type OAuthStrategyOptions } from "./auth/strategies/oaut
 export { CompositeStrategy, anyOf } from "./auth/strategies/composite.strategy";
 export { AuthenticateHookStrategy, type AuthenticateHook } from "./auth/strategies/authenticate-hook.strategy";
 
-export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, API_KEY_OPTIONS, JWT_OPTIONS, OAUTH_OPTIONS } from "./tokens";
+export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, API_KEY_OPTIONS, JWT_OPTIONS, OAUTH_OPTIONS, RESOURCE_SUBSCRIPTIONS } from "./tokens";
+export type { ResourceSubscriptions } from "./core/resource-subscriptions";
+export type { Completer } from "./core/definition";
 export {
   McpcraftError,
   ConfigurationError,

@@ -237,6 +237,15 @@ server.add(
 
 // --- resources (scenarios resources-*) ---
 server.add(
+  // The resources-subscribe scenarios subscribe to this URI. mcpcraft-sdk only accepts subscriptions to resources
+  // it serves (it must know a resource's rules to authorize the subscription), so the example serves it.
+  resource({
+    uri: "test://watched-resource",
+    name: "watched-resource",
+    description: "A resource clients may subscribe to",
+    mimeType: "text/plain",
+    read: () => "watched",
+  }),
   resource({
     uri: "test://static-text",
     name: "static-text",

@@ -10,6 +10,8 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   type ServerNotification,
   type ServerRequest,
   type Tool,
@@ -28,9 +30,10 @@ import {
   RateLimitedError,
 } from "../errors";
 import { formatFieldErrors } from "../schema/input-validator";
-import { AUTH_CONTEXT, REQUEST_CONTEXT } from "../tokens";
+import { AUTH_CONTEXT, REQUEST_CONTEXT, RESOURCE_SUBSCRIPTIONS } from "../tokens";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "./definition";
 import { toPromptResult, toResourceResult, toToolResult, toolErrorResult } from "./result-mapper";
+import { ResourceSubscriptions } from "./resource-subscriptions";
 import type { ToolContext } from "./tool-context";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -60,9 +63,12 @@ export class Runtime {
    * construction alone was about a quarter of the server's CPU in bench/ (mcpcraft validates inputs itself).
    */
   private readonly sdkValidator = new AjvJsonSchemaValidator();
+  /** `resources/subscribe` registrations of every live connection; `CraftServer.notifyResourceUpdated` reads it. */
+  readonly subscriptions = new ResourceSubscriptions();
 
   constructor(readonly def: ServerDefinition) {
     this.engine = new PolicyEngine({ authEnabled: !!def.strategy, policyTimeoutMs: def.policyTimeoutMs });
+    def.container.register(RESOURCE_SUBSCRIPTIONS, { useValue: this.subscriptions });
     this.toolEntries = [...def.tools.values()].map((t) => ({
       def: t,
       listed: {
@@ -148,7 +154,7 @@ export class Runtime {
         capabilities: {
           tools: {},
           logging: {},
-          ...(def.resources.length ? { resources: {} } : {}),
+          ...(def.resources.length ? { resources: { subscribe: true } } : {}),
           ...(def.prompts.size ? { prompts: {} } : {}),
           ...(def.prompts.size || def.resources.some((r) => r.template) ? { completions: {} } : {}),
         },
@@ -205,18 +211,24 @@ export class Runtime {
       });
       server.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => {
         const uri = req.params.uri;
-        let found: { r: ResourceDefinition; params: Record<string, string> } | undefined;
-        for (const r of def.resources) {
-          const params = r.match(uri);
-          if (params && (!found || (found.r.template && !r.template))) found = { r, params };
-        }
-        if (!found) throw new RpcError(RESOURCE_NOT_FOUND, "Resource not found", { uri: uri.slice(0, 256) });
+        const found = this.findResource(uri);
         const auth = authOf(extra);
         const ctx = this.context(auth, extra, transport);
         await this.authorizeStatic("resource", found.r.uri, found.r.requirement, auth, transport);
         await this.authorizeCall("resource", found.r.uri, found.r.requirement, ctx, found.params, transport);
         const value = await this.runOrFail(found.r.invoke, [uri, found.params], ctx);
         return toResourceResult(uri, found.r.mimeType, value);
+      });
+      // Subscribing needs the same right as reading (static rules; input-dependent policies run at read time).
+      server.setRequestHandler(SubscribeRequestSchema, async (req, extra) => {
+        const found = this.findResource(req.params.uri);
+        await this.authorizeStatic("resource", found.r.uri, found.r.requirement, authOf(extra), transport);
+        this.subscriptions.subscribe(server, req.params.uri);
+        return {};
+      });
+      server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+        this.subscriptions.unsubscribe(server, req.params.uri);
+        return {};
       });
     }
 
@@ -268,6 +280,17 @@ export class Runtime {
       });
     }
     return server;
+  }
+
+  /** The resource serving `uri`: an exact URI wins over a template. */
+  private findResource(uri: string): { r: ResourceDefinition; params: Record<string, string> } {
+    let found: { r: ResourceDefinition; params: Record<string, string> } | undefined;
+    for (const r of this.def.resources) {
+      const params = r.match(uri);
+      if (params && (!found || (found.r.template && !r.template))) found = { r, params };
+    }
+    if (!found) throw new RpcError(RESOURCE_NOT_FOUND, "Resource not found", { uri: uri.slice(0, 256) });
+    return found;
   }
 
   private async authorizeStatic(kind: "tool" | "resource" | "prompt", target: string, req: Requirement, auth: AuthContext | undefined, transport: TransportKind) {

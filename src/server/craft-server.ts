@@ -110,6 +110,20 @@ export class CraftServer {
     return handle;
   }
 
+  /**
+   * Tells every client subscribed to `uri` (`resources/subscribe`) that it changed
+   * (`notifications/resources/updated`). Resolves to the number of connections notified.
+   *
+   * @example
+   * ```ts
+   * config.set("theme", "dark")
+   * await server.notifyResourceUpdated("config://app")
+   * ```
+   */
+  notifyResourceUpdated(uri: string): Promise<number> {
+    return this.runtime.subscriptions.notifyUpdated(uri);
+  }
+
   /** Stops every listener and session this server started. */
   async close(): Promise<void> {
     const all = [...this.hosts];
