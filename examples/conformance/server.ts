@@ -7,6 +7,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { CreateMessageResultSchema, ElicitResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createServer, prompt, resource, tool } from "../../src";
+import { InMemoryEventStore } from "@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js";
 import { launch } from "../shared/launch";
 
 /** A 1×1 red pixel, PNG. */
@@ -16,8 +17,18 @@ const SILENT_WAV = "UklGRiwAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQgAAACA
 
 const server = createServer({ name: "mcpcraft-conformance", version: "1.0.0" });
 
-// --- tools (scenarios tools-call-*, json-schema-2020-12, elicitation-sep*) ---
+// --- tools (scenarios tools-call-*, json-schema-2020-12, elicitation-sep*, server-sse-polling) ---
 server.add(
+  tool({
+    name: "test_reconnection",
+    description: "Closes its own SSE stream mid-call, then finishes; the client gets the result after reconnecting",
+    input: {},
+    run: async (_args, ctx) => {
+      ctx.closeSSEStream?.();
+      await delay(100);
+      return "Reconnection test completed";
+    },
+  }),
   tool({
     name: "test_simple_text",
     description: "Returns a simple text response",
@@ -307,4 +318,5 @@ server.add(
   }),
 );
 
-void launch(() => server);
+// Resumable SSE (SEP-1699): events are kept so a client whose stream was closed reconnects with Last-Event-ID.
+void launch(() => server, { http: { eventStore: new InMemoryEventStore(), retryInterval: 500 } });

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { ConfigurationError, type CraftServer } from "../../src";
+import { ConfigurationError, type CraftServer, type HttpListenOptions } from "../../src";
 
 /**
  * Starts an example the way its README says: `--stdio` (or MCP_TRANSPORT=stdio) for stdio, else Streamable HTTP
  * on 127.0.0.1:$PORT (default 3000).
  */
-export async function launch(build: () => CraftServer, opts: { devKeyEnv?: string } = {}): Promise<void> {
+export async function launch(build: () => CraftServer, opts: { devKeyEnv?: string; http?: HttpListenOptions } = {}): Promise<void> {
   let server: CraftServer;
   try {
     server = build();
@@ -20,7 +20,7 @@ export async function launch(build: () => CraftServer, opts: { devKeyEnv?: strin
     await server.listen({ transport: "stdio" });
     return;
   }
-  const { url } = await server.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? "127.0.0.1" });
+  const { url } = await server.listen({ ...opts.http, port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? "127.0.0.1" });
   process.stderr.write(`${server.name} listening on ${url}\n`);
   if (opts.devKeyEnv && process.env.MCPCRAFT_DEV_KEY_PRINT !== "0" && devKeyGenerated) printDevKeyHelp(url, opts.devKeyEnv);
 }

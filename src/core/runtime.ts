@@ -319,6 +319,7 @@ export class Runtime {
       log: this.def.logger,
       sendNotification: extra.sendNotification,
       sendRequest: extra.sendRequest,
+      closeSSEStream: extra.closeSSEStream,
       progress: async (done, total, message) => {
         if (progressToken === undefined) return;
         await extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: done, total, message } });

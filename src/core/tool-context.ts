@@ -28,6 +28,11 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
    * and awaits its result, validated with the given SDK schema. Needs a stateful HTTP session or stdio.
    */
   sendRequest: RequestHandlerExtra<ServerRequest, ServerNotification>["sendRequest"];
+  /**
+   * Closes this request's SSE stream now, so the client reconnects (SEP-1699 polling) while the tool keeps working.
+   * Present only on stateful HTTP with an `eventStore`, where the rest of the answer can be replayed.
+   */
+  closeSSEStream?: () => void;
 } & TExtra;
 
 /** An authorization predicate for `@Authorize` / `tool({ authorize })`. */

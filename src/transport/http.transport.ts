@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { StreamableHTTPServerTransport, type EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { AuthContext } from "../auth/auth-context";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
@@ -36,6 +36,13 @@ export interface HttpHandlerOptions {
    * one, so no single caller can use up `maxSessions`. Default 100.
    */
   maxSessionsPerPrincipal?: number;
+  /**
+   * Makes stateful SSE streams resumable (SEP-1699): events get ids and are kept here, so a client that lost its
+   * stream reconnects with `Last-Event-ID` and misses nothing. E.g. the SDK's `InMemoryEventStore`.
+   */
+  eventStore?: EventStore;
+  /** Milliseconds a client should wait before reconnecting a closed SSE stream (the SSE `retry:` field). */
+  retryInterval?: number;
   /** Sessions idle longer than this are closed. Default 30 minutes. */
   sessionIdleMs?: number;
 }
@@ -302,6 +309,8 @@ export class HttpHost {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: this.options.jsonResponse ?? false,
+      eventStore: this.options.eventStore,
+      retryInterval: this.options.retryInterval,
       onsessioninitialized: (id) => {
         this.sessions.add(id, { transport, server, principal, lastSeen: Date.now() });
       },

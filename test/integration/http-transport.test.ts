@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { ApiKeyStrategy, createServer, IdentityProviderUnavailableError, tool, silentLogger, type AuditEvent, type CraftServer } from "../../src";
+import { InMemoryEventStore } from "@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js";
 import { httpClient, rawPost, INIT } from "../fixtures/processes";
 
 const ALICE = "sk-alice-0123456789abcdef";
@@ -185,6 +186,37 @@ describe("Streamable HTTP transport", () => {
         assert.deepEqual((await client.callTool({ name: "whoami", arguments: {} })).content, [{ type: "text", text: "bob" }]);
       } finally {
         await client.close();
+      }
+    });
+  });
+
+  describe("resumable SSE (SEP-1699) with an eventStore", () => {
+    it("a tool closes its own stream mid-call and the official client still gets the result after reconnecting", async () => {
+      const server = createServer({ name: "resume", logger: silentLogger });
+      let closedStreams = 0;
+      server.add(
+        tool({
+          name: "slow",
+          description: "closes its stream, then answers",
+          input: {},
+          run: async (_a, ctx) => {
+            if (ctx.closeSSEStream) {
+              closedStreams++;
+              ctx.closeSSEStream();
+            }
+            await new Promise((r) => setImmediate(r));
+            return "done";
+          },
+        }),
+      );
+      const { url } = await server.listen({ port: 0, eventStore: new InMemoryEventStore(), retryInterval: 20 });
+      const client = await httpClient(url);
+      try {
+        assert.deepEqual((await client.callTool({ name: "slow", arguments: {} })).content, [{ type: "text", text: "done" }]);
+        assert.equal(closedStreams, 1, "the stream was really closed mid-call");
+      } finally {
+        await client.close();
+        await server.close();
       }
     });
   });
