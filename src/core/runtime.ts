@@ -10,6 +10,8 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  SetLevelRequestSchema,
+  type LoggingLevel,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type ServerNotification,
@@ -53,6 +55,7 @@ export class RpcError extends Error {
 }
 
 const RESOURCE_NOT_FOUND = -32002;
+const LOG_LEVELS: readonly LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
 
 /** The request pipeline: authenticate → authorize → validate → handler, shared by every transport. */
 export class Runtime {
@@ -162,6 +165,13 @@ export class Runtime {
         jsonSchemaValidator: this.sdkValidator,
       },
     );
+    // logging/setLevel is per connection; ctx.clientLog honours it (the SDK filters only its own sendLoggingMessage).
+    let clientLevel: LoggingLevel | undefined;
+    server.setRequestHandler(SetLevelRequestSchema, async (req) => {
+      clientLevel = req.params.level;
+      return {};
+    });
+    const levelOf = () => clientLevel;
     const authOf = (extra: Extra): AuthContext | undefined => {
       const carried = extra.authInfo?.extra?.[AUTH_INFO_KEY] as AuthContext | undefined;
       return carried ?? fixedAuth;
@@ -177,7 +187,7 @@ export class Runtime {
       const tool = def.tools.get(req.params.name);
       if (!tool) throw new RpcError(JsonRpcCode.InvalidParams, `Unknown tool: ${String(req.params.name).slice(0, 128)}`);
       const auth = authOf(extra);
-      const ctx = this.context(auth, extra, transport, req.params._meta?.progressToken);
+      const ctx = this.context(auth, extra, transport, levelOf, req.params._meta?.progressToken);
       await this.authorizeStatic("tool", tool.name, tool.requirement, auth, transport);
       const checked = await tool.input.validate(req.params.arguments);
       if (!checked.ok) return toolErrorResult(formatFieldErrors(checked.errors));
@@ -213,7 +223,7 @@ export class Runtime {
         const uri = req.params.uri;
         const found = this.findResource(uri);
         const auth = authOf(extra);
-        const ctx = this.context(auth, extra, transport);
+        const ctx = this.context(auth, extra, transport, levelOf);
         await this.authorizeStatic("resource", found.r.uri, found.r.requirement, auth, transport);
         await this.authorizeCall("resource", found.r.uri, found.r.requirement, ctx, found.params, transport);
         const value = await this.runOrFail(found.r.invoke, [uri, found.params], ctx);
@@ -245,7 +255,7 @@ export class Runtime {
         const p: PromptDefinition | undefined = def.prompts.get(req.params.name);
         if (!p) throw new RpcError(JsonRpcCode.InvalidParams, `Unknown prompt: ${String(req.params.name).slice(0, 128)}`);
         const auth = authOf(extra);
-        const ctx = this.context(auth, extra, transport);
+        const ctx = this.context(auth, extra, transport, levelOf);
         await this.authorizeStatic("prompt", p.name, p.requirement, auth, transport);
         let args: unknown = req.params.arguments ?? {};
         if (p.input) {
@@ -272,7 +282,7 @@ export class Runtime {
         await this.authorizeStatic(target.kind, target.id, target.def.requirement, auth, transport);
         const completer = target.def.complete?.[argument.name];
         if (!completer) return { completion: { values: [] } };
-        const ctx = this.context(auth, extra, transport);
+        const ctx = this.context(auth, extra, transport, levelOf);
         const values = await this.runOrFail(async ([value, args], c) => completer(value as string, c, args as Record<string, string>), [argument.value, req.params.context?.arguments ?? {}], ctx);
         const strings = Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : [];
         // The spec caps one answer at 100 values; say how many there were.
@@ -308,7 +318,13 @@ export class Runtime {
     throw forbidden(new ForbiddenError(d.reason));
   }
 
-  private context(auth: AuthContext | undefined, extra: Extra, transport: TransportKind, progressToken?: string | number): ToolContext {
+  private context(
+    auth: AuthContext | undefined,
+    extra: Extra,
+    transport: TransportKind,
+    clientLevel: () => LoggingLevel | undefined,
+    progressToken?: string | number,
+  ): ToolContext {
     return {
       ...(auth?.context ?? {}),
       auth,
@@ -320,6 +336,11 @@ export class Runtime {
       sendNotification: extra.sendNotification,
       sendRequest: extra.sendRequest,
       closeSSEStream: extra.closeSSEStream,
+      clientLog: async (level, data) => {
+        const threshold = clientLevel();
+        if (threshold && LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(threshold)) return;
+        await extra.sendNotification({ method: "notifications/message", params: { level, data, logger: this.def.name } });
+      },
       progress: async (done, total, message) => {
         if (progressToken === undefined) return;
         await extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: done, total, message } });

@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { LoggingLevel, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext, TransportKind } from "../auth/auth-context";
 import type { Logger } from "../logger";
 
@@ -18,6 +18,11 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
   /** Sends `notifications/progress` when the client asked for progress; otherwise does nothing. */
   progress(done: number, total?: number, message?: string): Promise<void>;
   log: Logger;
+  /**
+   * A log line for the *client* (`notifications/message`), dropped when below the level the client chose with
+   * `logging/setLevel`. Unlike `log`, it travels to the user; never put secrets in it.
+   */
+  clientLog(level: LoggingLevel, data: unknown): Promise<void>;
   /**
    * Sends an MCP notification to the client in the context of this request (`notifications/message` for
    * client-visible logs, resource updates…). The SDK's own function.

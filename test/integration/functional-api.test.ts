@@ -235,4 +235,33 @@ describe("functional API: createServer + tool()", () => {
       await alice.close();
     }
   });
+
+  it("ctx.clientLog honours the level the client set with logging/setLevel", async () => {
+    const server = createServer({ name: "levels", logger: silentLogger });
+    server.add(
+      tool({
+        name: "chatty",
+        description: "logs at several levels",
+        input: {},
+        run: async (_a, ctx) => {
+          for (const level of ["debug", "info", "warning", "error"] as const) await ctx.clientLog(level, `at ${level}`);
+          return "ok";
+        },
+      }),
+    );
+    const t = await createTestClient(server);
+    const seen: unknown[] = [];
+    t.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      seen.push(n.params.data);
+    });
+    try {
+      await t.callTool("chatty");
+      assert.deepEqual(seen.splice(0), ["at debug", "at info", "at warning", "at error"]);
+      await t.client.setLoggingLevel("warning");
+      await t.callTool("chatty");
+      assert.deepEqual(seen, ["at warning", "at error"]);
+    } finally {
+      await t.close();
+    }
+  });
 });
