@@ -20,7 +20,7 @@ export { RequireRole } from "./decorators/require-role.decorator";
 export { RequireScope } from "./decorators/require-scope.decorator";
 export { Authorize } from "./decorators/authorize.decorator";
 export { Public } from "./decorators/public.decorator";
-export { JSONSchema } from "class-validator-jsonschema";
+export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
 
 export type { ToolContext, Policy } from "./core/tool-context";

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { ConfigurationError, RateLimitedError } from "../errors";
 import type { AuditTrail } from "./audit";
 
@@ -27,6 +27,9 @@ export interface RateLimitStore {
 
 const DEGRADED_LOG_INTERVAL_MS = 30_000;
 
+let library: typeof import("rate-limiter-flexible") | undefined;
+const limiterLibrary = (): typeof import("rate-limiter-flexible") => (library ??= require("rate-limiter-flexible"));
+
 /**
  * Limits *failed* authentications per client: successes never count, so valid concurrent traffic is never
  * throttled (express-rate-limit's optimistic counting got 15 × 429 for 20 valid requests here).
@@ -46,7 +49,9 @@ export class AuthFailureLimiter implements RateLimitStore {
     const duration = options.duration ?? 60;
     if (!(this.points >= 1) || !(duration >= 1)) throw new ConfigurationError("rateLimit: points and duration must be ≥ 1");
     const keyPrefix = options.keyPrefix ?? "mcpcraft:authfail";
-    this.memory = new RateLimiterMemory({ points: this.points, duration, keyPrefix });
+    // Loaded with the first limiter (an HTTP server with auth), not by stdio servers that never limit.
+    const lib = limiterLibrary();
+    this.memory = new lib.RateLimiterMemory({ points: this.points, duration, keyPrefix });
     if (options.redis) {
       // ioredis is loaded only when a Redis URL is configured: it costs ~46 ms of start-up for everyone else.
       const client =
@@ -58,7 +63,7 @@ export class AuthFailureLimiter implements RateLimitStore {
         // ioredis emits "error" while reconnecting; the limiter reports degradation itself.
         client.on("error", () => {});
       }
-      this.redis = new RateLimiterRedis({ storeClient: client, points: this.points, duration, keyPrefix });
+      this.redis = new lib.RateLimiterRedis({ storeClient: client, points: this.points, duration, keyPrefix });
     }
   }
 
@@ -71,7 +76,7 @@ export class AuthFailureLimiter implements RateLimitStore {
   async recordFailure(client: string): Promise<void> {
     await this.run((l) => l.consume(client)).catch((err) => {
       // Going over the limit rejects with a RateLimiterRes: the count is recorded, nothing failed.
-      if (!(err instanceof RateLimiterRes)) throw err;
+      if (!(err instanceof limiterLibrary().RateLimiterRes)) throw err;
     });
   }
 
@@ -93,7 +98,7 @@ export class AuthFailureLimiter implements RateLimitStore {
     try {
       return await op(this.redis);
     } catch (err) {
-      if (err instanceof RateLimiterRes) throw err;
+      if (err instanceof limiterLibrary().RateLimiterRes) throw err;
       const now = Date.now();
       if (now - this.lastDegradedLog > DEGRADED_LOG_INTERVAL_MS) {
         this.lastDegradedLog = now;

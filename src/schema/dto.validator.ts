@@ -1,13 +1,31 @@
-import { plainToInstance } from "class-transformer";
-import { validate, type ValidationError } from "class-validator";
-import { targetConstructorToSchema, validationMetadatasToSchemas } from "class-validator-jsonschema";
+import type { ValidationError } from "class-validator";
 import { ConfigurationError } from "../errors";
 import type { Class } from "../metadata";
 import { exceedsDepth, MAX_INPUT_DEPTH, type FieldError, type InputValidator, type ValidationResult } from "./input-validator";
 
-// class-transformer keeps @Type() metadata in a storage it only exposes by deep path (no typings for it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require("class-transformer/cjs/storage") as { defaultMetadataStorage: unknown };
+interface ValidationLibraries {
+  plainToInstance: typeof import("class-transformer").plainToInstance;
+  validate: typeof import("class-validator").validate;
+  targetConstructorToSchema: typeof import("class-validator-jsonschema").targetConstructorToSchema;
+  validationMetadatasToSchemas: typeof import("class-validator-jsonschema").validationMetadatasToSchemas;
+  defaultMetadataStorage: unknown;
+}
+let loaded: ValidationLibraries | undefined;
+
+/**
+ * class-validator and its schema generator cost ~120 ms to load; servers without DTOs (the functional API with
+ * property maps) should not pay that at every stdio start, so they load on the first DTO.
+ */
+function libraries(): ValidationLibraries {
+  return (loaded ??= {
+    plainToInstance: require("class-transformer").plainToInstance,
+    validate: require("class-validator").validate,
+    targetConstructorToSchema: require("class-validator-jsonschema").targetConstructorToSchema,
+    validationMetadatasToSchemas: require("class-validator-jsonschema").validationMetadatasToSchemas,
+    // class-transformer keeps @Type() metadata in a storage it only exposes by deep path (no typings for it).
+    defaultMetadataStorage: require("class-transformer/cjs/storage").defaultMetadataStorage,
+  });
+}
 
 const DEFS = "#/$defs/";
 const cache = new WeakMap<Class, InputValidator>();
@@ -35,6 +53,7 @@ function collectRefs(schema: unknown, found: Set<string>): void {
 }
 
 export function dtoSchema(dto: Class): Schema {
+  const { targetConstructorToSchema, validationMetadatasToSchemas, defaultMetadataStorage } = libraries();
   const options = { refPointerPrefix: DEFS, classTransformerMetadataStorage: defaultMetadataStorage as any };
   const root = targetConstructorToSchema(dto, options) as Schema;
   const names = new Set<string>();
@@ -81,6 +100,7 @@ export function dtoValidator(dto: Class): InputValidator {
       if (typeof data !== "object" || data === null || Array.isArray(data))
         return { ok: false, errors: [{ field: "", message: "arguments must be an object" }] };
       if (exceedsDepth(data)) return { ok: false, errors: [{ field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` }] };
+      const { plainToInstance, validate } = libraries();
       const instance = plainToInstance(dto, data);
       const errors = await validate(instance as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
       if (errors.length) return { ok: false, errors: flatten(errors) };

@@ -76,4 +76,12 @@ describe("the published package", function () {
       assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`);
     });
   });
+
+  it("loads optional libraries only when a feature needs them (stdio start-up stays short)", async () => {
+    const script = `require("mcpcraft-sdk");
+      const loaded = (name) => Object.keys(require.cache).some((k) => k.includes("/node_modules/" + name + "/"));
+      console.log(JSON.stringify(["class-validator", "class-validator-jsonschema", "jsonwebtoken", "jose", "rate-limiter-flexible", "ioredis"].filter(loaded)));`;
+    const { stdout } = await run(process.execPath, ["-e", script], { cwd: consumer });
+    assert.deepEqual(JSON.parse(stdout), []);
+  });
 });

@@ -1,5 +1,9 @@
 import { createHash, type webcrypto } from "node:crypto";
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
+
+/** jose is loaded when an OAuthStrategy first verifies a JWT, not when the package is imported. */
+let jose: typeof import("jose") | undefined;
+const joseLib = (): typeof import("jose") => (jose ??= require("jose"));
 import { inject, injectable } from "tsyringe";
 import { AuthenticationError, ConfigurationError, IdentityProviderUnavailableError, InsufficientScopeError } from "../../errors";
 import { OAUTH_OPTIONS } from "../../tokens";
@@ -261,7 +265,7 @@ export class OAuthStrategy implements AuthStrategy {
     };
     let payload: JWTPayload;
     try {
-      payload = (await jwtVerify(token, getKey, options)).payload;
+      payload = (await joseLib().jwtVerify(token, getKey, options)).payload;
     } catch (err) {
       payload = await this.tryEachMatchingKey(err, token, options);
     }
@@ -278,7 +282,7 @@ export class OAuthStrategy implements AuthStrategy {
     let last: unknown = err;
     for await (const key of candidates as AsyncIterable<webcrypto.CryptoKey>) {
       try {
-        return (await jwtVerify(token, key, options)).payload;
+        return (await joseLib().jwtVerify(token, key, options)).payload;
       } catch (next) {
         last = next;
         if ((next as { code?: unknown })?.code !== "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") break;
@@ -307,7 +311,7 @@ export class OAuthStrategy implements AuthStrategy {
   }
 
   private remoteKeySet(url: URL): JWTVerifyGetKey {
-    const remote = createRemoteJWKSet(url, { cooldownDuration: this.jwksCooldownMs, timeoutDuration: this.timeoutMs });
+    const remote = joseLib().createRemoteJWKSet(url, { cooldownDuration: this.jwksCooldownMs, timeoutDuration: this.timeoutMs });
     // jose reports a JWKS that is down (fetch TypeError), non-200 or non-JSON (generic JOSEError) in ways that
     // also occur for bad tokens; here, at key resolution, only "no such key" is about the token.
     return async (header, token) => {
