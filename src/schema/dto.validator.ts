@@ -93,6 +93,7 @@ export function dtoValidator(dto: Class): InputValidator {
   const cached = cache.get(dto);
   if (cached) return cached;
   const schema = dtoSchema(dto);
+  const known = new Set(Object.keys(schema.properties ?? {}));
   const validator: InputValidator = {
     schema,
     async validate(input: unknown): Promise<ValidationResult> {
@@ -100,10 +101,15 @@ export function dtoValidator(dto: Class): InputValidator {
       if (typeof data !== "object" || data === null || Array.isArray(data))
         return { ok: false, errors: [{ field: "", message: "arguments must be an object" }] };
       if (exceedsDepth(data)) return { ok: false, errors: [{ field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` }] };
+      // class-transformer silently drops keys such as `__proto__` and `constructor`, so class-validator's whitelist
+      // never sees them: check the top-level keys against the published schema, which says additionalProperties: false.
+      const unknown = Object.keys(data).filter((k) => !known.has(k));
       const { plainToInstance, validate } = libraries();
       const instance = plainToInstance(dto, data);
       const errors = await validate(instance as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-      if (errors.length) return { ok: false, errors: flatten(errors) };
+      const fieldErrors = flatten(errors).filter((e) => !unknown.includes(e.field));
+      const all = [...unknown.map((field) => ({ field, message: "is not allowed" })), ...fieldErrors];
+      if (all.length) return { ok: false, errors: all };
       return { ok: true, value: instance };
     },
   };

@@ -69,4 +69,13 @@ describe("DTO → JSON Schema and validation", () => {
     assert.equal(r.ok, false);
     assert.match(!r.ok ? r.errors[0].message : "", /nested deeper/);
   });
+
+  it("refuses keys the schema does not allow even where class-transformer drops them (__proto__, constructor)", async () => {
+    for (const body of ['{"userId":"1","mode":"soft","__proto__":{"polluted":1}}', '{"userId":"1","mode":"soft","constructor":{"prototype":{"polluted":1}}}']) {
+      const r = await dtoValidator(DeleteUserInput).validate(JSON.parse(body));
+      assert.equal(r.ok, false, body);
+      assert.match(!r.ok ? r.errors[0].field : "", /^(__proto__|constructor)$/);
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
 });
