@@ -24,8 +24,9 @@ export function toAuthContext(p: MockPrincipal, strategy = "mock"): AuthContext 
  *
  * @example
  * ```ts
- * container.register(OAuthStrategy, { useValue: new MockAuthStrategy({ as: { subject: "alice", roles: ["admin"] } }) })
- * container.register(OAuthStrategy, { useClass: MockAuthStrategy })   // everyone is "test-user"
+ * // The <AuthStrategy> type argument is for TypeScript: tsyringe types `useClass`/`useValue` by the token's class.
+ * container.register<AuthStrategy>(OAuthStrategy, { useValue: MockAuthStrategy.as({ subject: "alice", roles: ["admin"] }) })
+ * container.register<AuthStrategy>(OAuthStrategy, { useClass: MockAuthStrategy })   // everyone is "test-user"
  * ```
  */
 @injectable()
