@@ -38,3 +38,21 @@ export function rpcError(res: ServerResponse, status: number, code: number, mess
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 }
+
+/**
+ * The prelude every hand-written contender shares: read the body, check the bearer JWT, parse JSON. Answers the
+ * error itself and resolves to `undefined` when the request stops there.
+ */
+export async function authedJsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  authorized: (header: string | string[] | undefined) => unknown,
+): Promise<unknown | undefined> {
+  const raw = await readBody(req);
+  if (!authorized(req.headers.authorization)) return rpcError(res, 401, -32001, "Unauthorized");
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return rpcError(res, 400, -32700, "Parse error");
+  }
+}

@@ -2,7 +2,7 @@
 // reply copies the request's id and text so the load generator's echo check holds for it too.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { announce, readBody, rpcError } from "../lib/child";
+import { announce, authedJsonBody, rpcError } from "../lib/child";
 import { secretKeyFromEnv } from "../lib/config";
 import { verifyBearer } from "../lib/jwt-check";
 
@@ -16,14 +16,8 @@ const key = secretKeyFromEnv();
 
 const server = createServer(async (req, res) => {
   if (req.method !== "POST" || req.url !== "/mcp") return rpcError(res, 404, -32600, "Not found");
-  const raw = await readBody(req);
-  if (!verifyBearer(req.headers.authorization, key)) return rpcError(res, 401, -32001, "Unauthorized");
-  let msg: RpcRequest;
-  try {
-    msg = JSON.parse(raw) as RpcRequest;
-  } catch {
-    return rpcError(res, 400, -32700, "Parse error");
-  }
+  const msg = (await authedJsonBody(req, res, (h) => verifyBearer(h, key))) as RpcRequest | undefined;
+  if (msg === undefined) return;
   const text = msg.method === "tools/call" ? String(msg.params?.arguments?.text ?? "") : "";
   res.writeHead(200, { "content-type": "application/json" });
   res.end(JSON.stringify({ result: { content: [{ type: "text", text }] }, jsonrpc: "2.0", id: msg.id ?? null }));

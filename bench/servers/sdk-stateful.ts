@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { announce, readBody, rpcError } from "../lib/child";
+import { announce, authedJsonBody, rpcError } from "../lib/child";
 import { secretKeyFromEnv } from "../lib/config";
 import { verifyBearer } from "../lib/jwt-check";
 import { buildSdkEchoServer } from "../lib/sdk-echo";
@@ -16,14 +16,8 @@ const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => 
 
 const http = createServer(async (req, res) => {
   if (req.method !== "POST" || req.url !== "/mcp") return rpcError(res, 405, -32000, "Method not allowed");
-  const raw = await readBody(req);
-  if (!verifyBearer(req.headers.authorization, key)) return rpcError(res, 401, -32001, "Unauthorized");
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return rpcError(res, 400, -32700, "Parse error");
-  }
+  const body = await authedJsonBody(req, res, (h) => verifyBearer(h, key));
+  if (body === undefined) return;
   try {
     await transport.handleRequest(req, res, body);
   } catch {
