@@ -38,6 +38,7 @@ export class AuthFailureLimiter implements RateLimitStore {
   private readonly memory: RateLimiterMemory;
   private readonly redis?: RateLimiterRedis;
   private readonly ownedClient?: Redis;
+  private readonly client?: Redis;
   private readonly points: number;
   private lastDegradedLog = 0;
 
@@ -58,6 +59,7 @@ export class AuthFailureLimiter implements RateLimitStore {
         typeof options.redis === "string"
           ? new (require("ioredis") as typeof import("ioredis")).Redis(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
           : options.redis;
+      this.client = client;
       if (typeof options.redis === "string") {
         this.ownedClient = client;
         // ioredis emits "error" while reconnecting; the limiter reports degradation itself.
@@ -87,6 +89,25 @@ export class AuthFailureLimiter implements RateLimitStore {
       this.audit.emit({ type: "ratelimit.blocked", ip: client, retryAfterSeconds: wait });
       throw new RateLimitedError(wait);
     }
+  }
+
+  /**
+   * Resolves once Redis is connected, or after `timeoutMs` (then the limiter runs degraded, in memory, until it
+   * connects). Without this wait, failures counted in the first moments after start-up stayed per instance.
+   */
+  async ready(timeoutMs = 2000): Promise<void> {
+    const client = this.client;
+    if (!client || client.status === "ready") return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        client.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      client.once("ready", done);
+    });
   }
 
   async close(): Promise<void> {

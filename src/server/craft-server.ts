@@ -88,7 +88,10 @@ export class CraftServer {
       this.hosts.add(handle);
       return { url: "stdio:", port: 0, close: () => handle.close() };
     }
-    const host = new HttpHost(this.runtime, options, this.authLimiter());
+    const limiter = this.authLimiter();
+    // Shared failure counts must be shared from the first request: wait (bounded) for the Redis store.
+    await limiter?.ready();
+    const host = new HttpHost(this.runtime, options, limiter);
     const listening = await host.listen();
     this.hosts.add(host);
     return listening;
