@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { ApiKeyStrategy, createServer, IdentityProviderUnavailableError, tool, silentLogger, type AuditEvent, type CraftServer } from "../../src";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { InMemoryEventStore } from "@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js";
 import { httpClient, rawPost, INIT } from "../fixtures/processes";
 
@@ -209,8 +211,15 @@ describe("Streamable HTTP transport", () => {
           },
         }),
       );
-      const { url } = await server.listen({ port: 0, eventStore: new InMemoryEventStore(), retryInterval: 20 });
-      const client = await httpClient(url);
+      // A reconnect that races the old stream's teardown is refused and retried; under CPU load a 20 ms retry with
+      // the client's default 2 attempts could run out (seen once in a full run), so give it realistic margins.
+      const { url } = await server.listen({ port: 0, eventStore: new InMemoryEventStore(), retryInterval: 100 });
+      const client = new Client({ name: "resume", version: "1" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          reconnectionOptions: { initialReconnectionDelay: 100, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1.5, maxRetries: 10 },
+        }),
+      );
       try {
         assert.deepEqual((await client.callTool({ name: "slow", arguments: {} })).content, [{ type: "text", text: "done" }]);
         assert.equal(closedStreams, 1, "the stream was really closed mid-call");
