@@ -193,31 +193,40 @@ describe("Streamable HTTP transport", () => {
   });
 
   describe("resumable SSE (SEP-1699) with an eventStore", () => {
-    it("a tool closes its own stream mid-call and the official client still gets the result after reconnecting", async () => {
+    it("a tool closes its own stream mid-call, keeps working, and the official client gets the result on its resumed stream", async () => {
+      // The store tells us when the client has come back with Last-Event-ID, so the tool answers on the resumed
+      // stream (the polling pattern of SEP-1699) without any timing assumption.
+      const store = new InMemoryEventStore();
+      let resumed!: () => void;
+      const clientResumed = new Promise<void>((r) => (resumed = r));
+      const replay = store.replayEventsAfter.bind(store);
+      store.replayEventsAfter = async (...args: Parameters<typeof replay>) => {
+        const streamId = await replay(...args);
+        resumed();
+        return streamId;
+      };
       const server = createServer({ name: "resume", logger: silentLogger });
       let closedStreams = 0;
       server.add(
         tool({
           name: "slow",
-          description: "closes its stream, then answers",
+          description: "closes its stream, then answers once the client is back",
           input: {},
           run: async (_a, ctx) => {
             if (ctx.closeSSEStream) {
               closedStreams++;
               ctx.closeSSEStream();
             }
-            await new Promise((r) => setImmediate(r));
+            await clientResumed;
             return "done";
           },
         }),
       );
-      // A reconnect that races the old stream's teardown is refused and retried; under CPU load a 20 ms retry with
-      // the client's default 2 attempts could run out (seen once in a full run), so give it realistic margins.
-      const { url } = await server.listen({ port: 0, eventStore: new InMemoryEventStore(), retryInterval: 100 });
+      const { url } = await server.listen({ port: 0, eventStore: store, retryInterval: 50 });
       const client = new Client({ name: "resume", version: "1" });
       await client.connect(
         new StreamableHTTPClientTransport(new URL(url), {
-          reconnectionOptions: { initialReconnectionDelay: 100, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1.5, maxRetries: 10 },
+          reconnectionOptions: { initialReconnectionDelay: 50, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1.5, maxRetries: 10 },
         }),
       );
       try {
