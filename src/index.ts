@@ -9,7 +9,7 @@ export type { StdioListenOptions } from "./transport/stdio.transport";
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
 export { prompt, type PromptSpec } from "./functional/prompt";
-export type { AuthorizationFields } from "./core/requirement";
+export type { AuthorizationFields } from "./contracts/requirement";
 
 export { Server } from "./decorators/server.decorator";
 export { Tool } from "./decorators/tool.decorator";
@@ -23,23 +23,24 @@ export { Public } from "./decorators/public.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
 
-export type { ToolContext, Policy } from "./core/tool-context";
-export type { AuthContext, AuthRequest, TransportKind } from "./auth/auth-context";
+export type { ToolContext, Policy } from "./contracts/tool-context";
+export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditHook } from "./auth/audit";
 export { AuthFailureLimiter, type RateLimitOptions, type RateLimitStore } from "./auth/rate-limit";
 export type { Logger } from "./logger";
 export { createDefaultLogger, silentLogger } from "./logger";
 
-export { ApiKeyStrategy, type ApiKeyStrategyOptions, type ApiKeyEntry } from "./auth/strategies/api-key.strategy";
-export { JwtStrategy, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
-export { OAuthStrategy, type OAuthStrategyOptions } from "./auth/strategies/oauth.strategy";
+export { ApiKeyStrategy, API_KEY_OPTIONS, type ApiKeyStrategyOptions, type ApiKeyEntry } from "./auth/strategies/api-key.strategy";
+export { JwtStrategy, JWT_OPTIONS, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
+export { OAuthStrategy, OAUTH_OPTIONS, type OAuthStrategyOptions } from "./auth/strategies/oauth.strategy";
 export { CompositeStrategy, anyOf } from "./auth/strategies/composite.strategy";
 export { AuthenticateHookStrategy, type AuthenticateHook } from "./auth/strategies/authenticate-hook.strategy";
 
-export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, API_KEY_OPTIONS, JWT_OPTIONS, OAUTH_OPTIONS, RESOURCE_SUBSCRIPTIONS } from "./tokens";
-export type { ResourceSubscriptions } from "./core/resource-subscriptions";
-export type { Completer } from "./core/definition";
+export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, RESOURCE_SUBSCRIPTIONS } from "./contracts/tokens";
+export type { ResourceSubscriptions } from "./contracts/resource-subscriptions";
+export type { Completer } from "./contracts/completer";
+export type { Requirement } from "./contracts/requirement";
 export {
   McpcraftError,
   ConfigurationError,

@@ -1,12 +1,8 @@
 import pino from "pino";
 
-/** The logging surface the framework uses: pino-compatible `(fields, message)` calls. */
-export interface Logger {
-  debug(fields: Record<string, unknown>, message?: string): void;
-  info(fields: Record<string, unknown>, message?: string): void;
-  warn(fields: Record<string, unknown>, message?: string): void;
-  error(fields: Record<string, unknown>, message?: string): void;
-}
+import type { Logger } from "./contracts/logger";
+
+export type { Logger };
 
 /** Header and field names whose values are credentials; pino replaces them wherever they appear. */
 const REDACT = [

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { ConfigurationError } from "./errors";
-import type { Policy } from "./core/tool-context";
+import type { Requirement } from "./contracts/requirement";
 
 /**
  * The one door to reflect-metadata. Decorators write through these functions and the definition compiler
@@ -72,17 +72,7 @@ export type MemberMetadata =
   | { kind: "resource"; method: string; uri: string; options: ResourceDecoratorOptions }
   | { kind: "prompt"; method: string; options: PromptDecoratorOptions };
 
-/** What the authorization decorators record on a class or a method. */
-export interface AuthzMetadata {
-  /** Each entry is one `@RequireRole(...)`: any one role of it; all entries must hold. */
-  roleGroups: string[][];
-  /** `@RequireScope(...)`: all of them. */
-  scopes: string[];
-  policies: Policy[];
-  public: boolean;
-}
-
-export const emptyAuthz = (): AuthzMetadata => ({ roleGroups: [], scopes: [], policies: [], public: false });
+export const emptyAuthz = (): Requirement => ({ roleGroups: [], scopes: [], policies: [], public: false });
 
 function methodKey(key: string | symbol): string {
   if (typeof key === "symbol") throw new ConfigurationError(`mcpcraft decorators do not support symbol-named methods (${String(key)})`);
@@ -112,12 +102,12 @@ export function getMembers(target: Class): MemberMetadata[] {
   return chain.flat();
 }
 
-export function updateAuthz(target: object, key: string | symbol | undefined, change: (m: AuthzMetadata) => void): void {
+export function updateAuthz(target: object, key: string | symbol | undefined, change: (m: Requirement) => void): void {
   const prop = key === undefined ? undefined : methodKey(key);
-  const current: AuthzMetadata =
+  const current: Requirement =
     (prop === undefined ? Reflect.getOwnMetadata(KEYS.authz, target) : Reflect.getOwnMetadata(KEYS.authz, target, prop)) ??
     emptyAuthz();
-  const next: AuthzMetadata = {
+  const next: Requirement = {
     roleGroups: [...current.roleGroups],
     scopes: [...current.scopes],
     policies: [...current.policies],
@@ -128,11 +118,11 @@ export function updateAuthz(target: object, key: string | symbol | undefined, ch
   else Reflect.defineMetadata(KEYS.authz, next, target, prop);
 }
 
-export function getClassAuthz(target: Class): AuthzMetadata {
+export function getClassAuthz(target: Class): Requirement {
   return Reflect.getOwnMetadata(KEYS.authz, target) ?? emptyAuthz();
 }
 
-export function getMethodAuthz(target: Class, method: string): AuthzMetadata {
+export function getMethodAuthz(target: Class, method: string): Requirement {
   return Reflect.getMetadata(KEYS.authz, target.prototype, method) ?? emptyAuthz();
 }
 

@@ -1,4 +1,4 @@
-import type { AuthContext, AuthRequest } from "./auth-context";
+import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 
 /** RFC 9728 protected resource metadata (the fields mcpcraft-sdk serves). */
 export interface ProtectedResourceMetadata {

@@ -1,17 +1,6 @@
-import type { AuthContext } from "./auth-context";
-import type { Policy, ToolContext } from "../core/tool-context";
-
-/** Everything a tool, resource or prompt requires, merged from class and method decorators (or `tool({...})`). */
-export interface Requirement {
-  /** Each group: any one of its roles. All groups must hold. */
-  roleGroups: string[][];
-  /** All of them. */
-  scopes: string[];
-  /** Input-dependent predicates; run at call time only. */
-  policies: Policy[];
-  /** Callable without credentials where the server allows anonymous access. */
-  public: boolean;
-}
+import type { AuthContext } from "../contracts/auth-context";
+import type { Requirement } from "../contracts/requirement";
+import type { ToolContext } from "../contracts/tool-context";
 
 export interface Decision {
   allowed: boolean;

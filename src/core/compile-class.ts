@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors";
 import { mergeRequirements } from "../auth/policy";
+import type { Requirement } from "../contracts/requirement";
 import {
   getClassAuthz,
   getConstructorParamTypes,
@@ -7,7 +8,6 @@ import {
   getMembers,
   getMethodAuthz,
   getMethodParamTypes,
-  type AuthzMetadata,
   type Class,
   type MemberMetadata,
 } from "../metadata";
@@ -82,7 +82,7 @@ function classChain(cls: Class): Class[] {
  * rules of every ancestor, and the method's rules at every level that declares them, so that a subclass (or an
  * override) can add requirements but never silently drop one of its base's (fail closed).
  */
-function inheritedAuthz(cls: Class, method: string): AuthzMetadata[] {
+function inheritedAuthz(cls: Class, method: string): Requirement[] {
   const chain = classChain(cls);
   // An inherited method's metadata is found again at each lower level as the same object: keep it once.
   const methodLevels = new Set(chain.map((c) => getMethodAuthz(c, method)));

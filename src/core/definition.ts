@@ -1,23 +1,18 @@
 import type { DependencyContainer } from "tsyringe";
 import type { AuditTrail } from "../auth/audit";
 import type { AuthStrategy } from "../auth/auth-strategy";
-import type { Requirement } from "../auth/policy";
+import type { Completer } from "../contracts/completer";
+import type { Requirement } from "../contracts/requirement";
 import type { Logger } from "../logger";
 import type { InputValidator } from "../schema/input-validator";
 import { ConfigurationError } from "../errors";
-import type { ToolContext } from "./tool-context";
+import type { ToolContext } from "../contracts/tool-context";
 
 /**
  * Runs a handler in the request's child container. For decorated servers it resolves the class there and calls
  * the method; for functional ones it calls `run`.
  */
 export type Invoker = (args: unknown[], ctx: ToolContext, container: DependencyContainer) => Promise<unknown>;
-
-/**
- * Suggests values for a prompt argument or a URI-template variable (`completion/complete`): receives what the
- * user typed so far, the context, and the other arguments already filled in.
- */
-export type Completer = (value: string, ctx: ToolContext, args: Record<string, string>) => string[] | Promise<string[]>;
 
 export interface ToolDefinition {
   name: string;

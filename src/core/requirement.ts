@@ -1,18 +1,5 @@
 import { ConfigurationError } from "../errors";
-import type { Requirement } from "../auth/policy";
-import type { Policy } from "./tool-context";
-
-/** The functional API's authorization fields, shared by `tool()`, `resource()` and `prompt()`. */
-export interface AuthorizationFields {
-  /** Any one of these roles. */
-  roles?: string[];
-  /** All of these scopes. */
-  scopes?: string[];
-  /** An input-dependent predicate (or several), run at call time. */
-  authorize?: Policy | Policy[];
-  /** Callable without credentials where the server allows anonymous access. */
-  public?: boolean;
-}
+import type { AuthorizationFields, Requirement } from "../contracts/requirement";
 
 export function requirementFrom(fields: AuthorizationFields, owner: string): Requirement {
   const roles = fields.roles ?? [];

@@ -19,8 +19,10 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { DependencyContainer } from "tsyringe";
-import { stringList, type AuthContext, type AuthRequest, type TransportKind } from "../auth/auth-context";
-import { PolicyEngine, type Decision, type Requirement } from "../auth/policy";
+import { stringList } from "../auth/string-list";
+import { type AuthContext, type AuthRequest, type TransportKind } from "../contracts/auth-context";
+import { PolicyEngine, type Decision } from "../auth/policy";
+import { type Requirement } from "../contracts/requirement";
 import {
   AuthenticationError,
   ForbiddenError,
@@ -32,11 +34,11 @@ import {
   RateLimitedError,
 } from "../errors";
 import { formatFieldErrors } from "../schema/input-validator";
-import { AUTH_CONTEXT, REQUEST_CONTEXT, RESOURCE_SUBSCRIPTIONS } from "../tokens";
+import { AUTH_CONTEXT, REQUEST_CONTEXT, RESOURCE_SUBSCRIPTIONS } from "../contracts/tokens";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "./definition";
 import { toPromptResult, toResourceResult, toToolResult, toolErrorResult } from "./result-mapper";
 import { ResourceSubscriptions } from "./resource-subscriptions";
-import type { ToolContext } from "./tool-context";
+import type { ToolContext } from "../contracts/tool-context";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 

@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../errors";
-import type { Policy } from "../core/tool-context";
+import type { Policy } from "../contracts/tool-context";
 import { updateAuthz } from "../metadata";
 
 /**

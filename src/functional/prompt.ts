@@ -1,7 +1,7 @@
 import type { Class, PromptArgumentSpec } from "../metadata";
-import type { AuthorizationFields } from "../core/requirement";
-import type { Completer } from "../core/definition";
-import type { ToolContext } from "../core/tool-context";
+import type { AuthorizationFields } from "../contracts/requirement";
+import type { Completer } from "../contracts/completer";
+import type { ToolContext } from "../contracts/tool-context";
 
 export const PROMPT_SPEC = Symbol.for("mcpcraft.prompt");
 

@@ -1,6 +1,6 @@
 import type { Class } from "../metadata";
-import type { AuthorizationFields } from "../core/requirement";
-import type { ToolContext } from "../core/tool-context";
+import type { AuthorizationFields } from "../contracts/requirement";
+import type { ToolContext } from "../contracts/tool-context";
 import type { PropertyMap } from "../schema/json-schema.validator";
 
 export const TOOL_SPEC = Symbol.for("mcpcraft.tool");

@@ -2,7 +2,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { DependencyContainer } from "tsyringe";
 import { AuditTrail, type AuditHook } from "../auth/audit";
 import { AuthFailureLimiter, type RateLimitOptions } from "../auth/rate-limit";
-import type { AuthContext } from "../auth/auth-context";
+import type { AuthContext } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";

@@ -6,7 +6,7 @@ import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strateg
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
 import { getServerMetadata, type Class } from "../metadata";
-import { LOGGER } from "../tokens";
+import { LOGGER } from "../contracts/tokens";
 import { resolveAuth, type AuthSpec } from "./auth-config";
 import { CraftServer } from "./craft-server";
 

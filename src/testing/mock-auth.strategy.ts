@@ -1,5 +1,5 @@
 import { inject, injectable, type InjectionToken } from "tsyringe";
-import type { AuthContext, AuthRequest } from "../auth/auth-context";
+import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import { AuthenticationError } from "../errors";
 

@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, GetPromptResult, ListToolsResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { DependencyContainer } from "tsyringe";
-import type { AuthContext } from "../auth/auth-context";
+import type { AuthContext } from "../contracts/auth-context";
 import { AUTH_INFO_KEY } from "../core/runtime";
 import type { Class } from "../metadata";
 import { createServer, type ClassServerOptions } from "../server/create-server";

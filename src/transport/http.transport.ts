@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport, type EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { AuthContext } from "../auth/auth-context";
+import type { AuthContext } from "../contracts/auth-context";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { AUTH_INFO_KEY, type Runtime } from "../core/runtime";
 import type { AuthFailureLimiter } from "../auth/rate-limit";

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { inject, injectable } from "tsyringe";
+import { inject, injectable, type InjectionToken } from "tsyringe";
 import { ConfigurationError, AuthenticationError } from "../../errors";
-import { API_KEY_OPTIONS } from "../../tokens";
-import type { AuthContext, AuthRequest } from "../auth-context";
+import type { AuthContext, AuthRequest } from "../../contracts/auth-context";
 import type { AuthStrategy } from "../auth-strategy";
 
 /** One accepted key. Give `key` (plain) or `sha256` (hex digest of the key) so plain keys need not be stored. */
@@ -57,6 +56,9 @@ function parseEnvKey(raw: string): ApiKeyEntry {
   if (match) return { id: match[1], key: match[2] };
   return { id: `key-${sha256(raw).toString("hex").slice(0, 8)}`, key: raw };
 }
+
+/** Options for `ApiKeyStrategy` when the container builds it: `container.register(API_KEY_OPTIONS, { useValue: { ... } })`. */
+export const API_KEY_OPTIONS: InjectionToken<ApiKeyStrategyOptions> = Symbol.for("mcpcraft.API_KEY_OPTIONS");
 
 /**
  * API keys in a header (default `x-api-key`), compared in constant time against every configured key.

@@ -1,5 +1,6 @@
 import { AuthenticationError, McpcraftError } from "../../errors";
-import { stringList, type AuthContext, type AuthRequest } from "../auth-context";
+import { stringList } from "../string-list";
+import { type AuthContext, type AuthRequest } from "../../contracts/auth-context";
 import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
 
 /** The functional API's hook: `authenticate(headers, request)`; throw to reject, return what tools should see. */

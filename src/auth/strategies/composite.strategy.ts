@@ -1,5 +1,5 @@
 import { AuthenticationError, ConfigurationError, InvalidRequestError } from "../../errors";
-import type { AuthContext, AuthRequest } from "../auth-context";
+import type { AuthContext, AuthRequest } from "../../contracts/auth-context";
 import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
 
 /** Optional routing hook of strategies that share a header with others (`JwtStrategy`, `OAuthStrategy`). */

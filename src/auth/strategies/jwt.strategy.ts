@@ -1,9 +1,8 @@
 import type { KeyObject } from "node:crypto";
 import type jwt from "jsonwebtoken";
-import { inject, injectable } from "tsyringe";
+import { inject, injectable, type InjectionToken } from "tsyringe";
 import { AuthenticationError, ConfigurationError } from "../../errors";
-import { JWT_OPTIONS } from "../../tokens";
-import type { AuthContext, AuthRequest } from "../auth-context";
+import type { AuthContext, AuthRequest } from "../../contracts/auth-context";
 import type { AuthStrategy } from "../auth-strategy";
 import { AcceptedAudiences, audienceMatches } from "../token/audience";
 import { bearerToken, hasAuthorizationHeader } from "../token/bearer-token";
@@ -41,6 +40,9 @@ export interface JwtStrategyOptions {
 }
 
 const MAX_CLOCK_TOLERANCE = 300;
+
+/** Options for `JwtStrategy` when the container builds it: `container.register(JWT_OPTIONS, { useValue: { ... } })`. */
+export const JWT_OPTIONS: InjectionToken<JwtStrategyOptions> = Symbol.for("mcpcraft.JWT_OPTIONS");
 
 /**
  * Service-to-service JWTs in `Authorization: Bearer …`, verified with jsonwebtoken and always an explicit

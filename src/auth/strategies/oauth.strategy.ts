@@ -4,10 +4,9 @@ import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
 /** jose is loaded when an OAuthStrategy first verifies a JWT, not when the package is imported. */
 let jose: typeof import("jose") | undefined;
 const joseLib = (): typeof import("jose") => (jose ??= require("jose"));
-import { inject, injectable } from "tsyringe";
+import { inject, injectable, type InjectionToken } from "tsyringe";
 import { AuthenticationError, ConfigurationError, IdentityProviderUnavailableError, InsufficientScopeError } from "../../errors";
-import { OAUTH_OPTIONS } from "../../tokens";
-import type { AuthContext, AuthRequest } from "../auth-context";
+import type { AuthContext, AuthRequest } from "../../contracts/auth-context";
 import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
 import { AcceptedAudiences, audienceMatches } from "../token/audience";
 import { discoverAuthorizationServer } from "../token/authorization-server-metadata";
@@ -72,6 +71,9 @@ function positiveSeconds(value: unknown, fallback: number, option: string, allow
     throw new ConfigurationError(`OAuthStrategy: ${option} must be a ${allowZero ? "non-negative" : "positive"} number`);
   return n;
 }
+
+/** Options for `OAuthStrategy` when the container builds it: `container.register(OAUTH_OPTIONS, { useValue: { ... } })`. */
+export const OAUTH_OPTIONS: InjectionToken<OAuthStrategyOptions> = Symbol.for("mcpcraft.OAUTH_OPTIONS");
 
 /**
  * OAuth 2.1 resource server for MCP (authorization spec 2025-11-25): bearer access tokens checked as JWTs

@@ -1,5 +1,5 @@
 import { AuthenticationError } from "../../errors";
-import type { AuthRequest } from "../auth-context";
+import type { AuthRequest } from "../../contracts/auth-context";
 
 /**
  * Longest bearer token accepted. Checked before any parsing: jsonwebtoken spends 16 ms on a 1.3 MB token and

@@ -1,4 +1,4 @@
-import { stringList } from "../auth-context";
+import { stringList } from "../string-list";
 
 /** Keys that mean something to the JavaScript object model; claims never carry them into the context. */
 const POISON_KEYS = new Set(["__proto__", "constructor", "prototype"]);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { PolicyEngine, mergeRequirements, type Requirement } from "../../../src/auth/policy";
-import type { AuthContext } from "../../../src/auth/auth-context";
-import type { ToolContext } from "../../../src/core/tool-context";
+import { PolicyEngine, mergeRequirements } from "../../../src/auth/policy";
+import { type Requirement } from "../../../src/contracts/requirement";
+import type { AuthContext } from "../../../src/contracts/auth-context";
+import type { ToolContext } from "../../../src/contracts/tool-context";
 import { silentLogger } from "../../../src/logger";
 
 const req = (r: Partial<Requirement>): Requirement => ({ roleGroups: [], scopes: [], policies: [], public: false, ...r });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import type { AuthContext, AuthRequest } from "../../../../src/auth/auth-context";
+import type { AuthContext, AuthRequest } from "../../../../src/contracts/auth-context";
 import type { AuthStrategy } from "../../../../src/auth/auth-strategy";
 import { ApiKeyStrategy } from "../../../../src/auth/strategies/api-key.strategy";
 import { anyOf, CompositeStrategy } from "../../../../src/auth/strategies/composite.strategy";

@@ -4,7 +4,7 @@ import { container } from "tsyringe";
 import { JwtStrategy, type JwtStrategyOptions } from "../../../../src/auth/strategies/jwt.strategy";
 import { assertMutationsRefused } from "../../../fixtures/token-mutations";
 import { AuthenticationError, ConfigurationError, type AuthFailureReason } from "../../../../src/errors";
-import { JWT_OPTIONS } from "../../../../src/tokens";
+import { JWT_OPTIONS } from "../../../../src/auth/strategies/jwt.strategy";
 import { signTestJwt } from "../../../../src/testing/sign-test-jwt";
 
 const SECRET = randomBytes(48).toString("base64url");

@@ -11,7 +11,7 @@ import {
 } from "../../../../src/errors";
 import { assertMutationsRefused } from "../../../fixtures/token-mutations";
 import { TestIdentityProvider } from "../../../../src/testing/identity-provider";
-import { OAUTH_OPTIONS } from "../../../../src/tokens";
+import { OAUTH_OPTIONS } from "../../../../src/auth/strategies/oauth.strategy";
 
 const b64 = (value: string | Buffer): string => Buffer.from(value).toString("base64url");
 const nowSec = (): number => Math.floor(Date.now() / 1000);

@@ -1,7 +1,7 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { LoggingLevel, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { AuthContext, TransportKind } from "../auth/auth-context";
-import type { Logger } from "../logger";
+import type { AuthContext, TransportKind } from "./auth-context";
+import type { Logger } from "./logger";
 
 /**
  * What a tool, resource or prompt handler receives as its context (`@Ctx()` or `run`'s second argument).
