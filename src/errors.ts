@@ -1,7 +1,8 @@
 /**
  * The one error hierarchy of mcpcraft-sdk. Every error the framework raises is one of these classes with a
- * stable `code`; how each maps to an HTTP status, a `WWW-Authenticate` challenge and a JSON-RPC error code is
- * decided here and nowhere else (see {@link httpAnswerFor}).
+ * stable `code`; how each maps to an HTTP status, a `WWW-Authenticate` challenge and a JSON-RPC error is decided
+ * by the table at the end of this file and nowhere else ({@link httpAnswerFor}, {@link rpcErrorFor}), for HTTP,
+ * stdio and the in-memory test client alike.
  */
 
 /** Closed set of reasons an authentication can fail. `error_description` is chosen from this set, never from input. */
@@ -123,37 +124,116 @@ export class RateLimitedError extends McpcraftError {
   }
 }
 
-/** Unknown tool, resource or prompt: JSON-RPC -32602. */
+/**
+ * What a handler looked up does not exist — a resource URI above all: JSON-RPC -32002 (MCP's "resource not
+ * found"). Throw it from a resource handler to answer that; unknown tools and prompts are -32602 instead.
+ */
 export class NotFoundError extends McpcraftError {
   constructor(message: string) {
     super("not_found", message);
   }
 }
 
-/** JSON-RPC error codes used by the framework. */
+/**
+ * A JSON-RPC level refusal inside a well-formed exchange: unknown method (-32601), invalid params or an unknown
+ * tool or prompt (-32602), a request out of order (-32600). `rpcCode` is what the client receives.
+ */
+export class ProtocolError extends McpcraftError {
+  constructor(
+    readonly rpcCode: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super("protocol_error", message);
+  }
+}
+
+/** Refusals of the HTTP transport itself, before any JSON-RPC handler runs. Each has one row in the table. */
+export type TransportErrorCode =
+  | "parse_error"
+  | "invalid_message"
+  | "payload_too_large"
+  | "origin_not_allowed"
+  | "route_not_found"
+  | "method_not_allowed"
+  | "not_acceptable"
+  | "unsupported_media_type"
+  | "missing_session"
+  | "already_initialized"
+  | "unsupported_protocol_version"
+  | "session_not_found"
+  | "stream_conflict"
+  | "too_many_sessions"
+  | "shutting_down";
+
+/** An HTTP request the transport refuses (bad framing, wrong session, Host/Origin, shutdown): status per the table. */
+export class TransportError extends McpcraftError {
+  constructor(
+    readonly reason: TransportErrorCode,
+    message: string,
+    /** Extra response headers (`Allow`, `Retry-After`, `Connection`). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(reason, message);
+  }
+}
+
+/** JSON-RPC error codes used by the framework. The first five are JSON-RPC 2.0's; the rest are the framework's. */
 export const JsonRpcCode = {
   ParseError: -32700,
   InvalidRequest: -32600,
+  MethodNotFound: -32601,
   InvalidParams: -32602,
   InternalError: -32603,
+  /** Transport-level refusals that JSON-RPC has no code for (the SDK's convention: 406, 409, 415, session header). */
+  TransportRefused: -32000,
   Unauthenticated: -32001,
+  /** MCP's "resource not found". */
+  ResourceNotFound: -32002,
   Forbidden: -32003,
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
 } as const;
 
+/** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
 export interface HttpAnswer {
   status: number;
   jsonRpcCode: number;
   message: string;
+  /** JSON-RPC `error.data`. */
+  data?: unknown;
   /** RFC 6750 `error` parameter, when the answer carries a Bearer challenge. */
   bearerError?: "invalid_token" | "invalid_request" | "insufficient_scope";
   /** RFC 6750 `scope` parameter. */
   scope?: string;
   retryAfterSeconds?: number;
+  /** Further response headers. */
+  headers?: Record<string, string>;
 }
 
-/** The single table from framework errors to HTTP answers. Unknown errors never leak their message. */
+const TRANSPORT: Record<TransportErrorCode, [status: number, rpc: number]> = {
+  parse_error: [400, JsonRpcCode.ParseError],
+  invalid_message: [400, JsonRpcCode.ParseError],
+  payload_too_large: [413, JsonRpcCode.ParseError],
+  origin_not_allowed: [403, JsonRpcCode.InvalidRequest],
+  route_not_found: [404, JsonRpcCode.InvalidRequest],
+  method_not_allowed: [405, JsonRpcCode.InvalidRequest],
+  not_acceptable: [406, JsonRpcCode.TransportRefused],
+  unsupported_media_type: [415, JsonRpcCode.TransportRefused],
+  missing_session: [400, JsonRpcCode.TransportRefused],
+  already_initialized: [400, JsonRpcCode.InvalidRequest],
+  unsupported_protocol_version: [400, JsonRpcCode.TransportRefused],
+  // The SDK's code for an unknown session; a session of another principal gets exactly the same answer.
+  session_not_found: [404, JsonRpcCode.Unauthenticated],
+  stream_conflict: [409, JsonRpcCode.TransportRefused],
+  too_many_sessions: [503, JsonRpcCode.InternalError],
+  shutting_down: [503, JsonRpcCode.InternalError],
+};
+
+/**
+ * The single table from framework errors to answers. HTTP uses all of it; stdio and the in-memory client use the
+ * JSON-RPC half ({@link rpcErrorFor}). Unknown errors never leak their message.
+ */
 export function httpAnswerFor(err: unknown): HttpAnswer {
   if (err instanceof AuthenticationError)
     return { status: 401, jsonRpcCode: JsonRpcCode.Unauthenticated, message: err.message, bearerError: "invalid_token" };
@@ -164,18 +244,27 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
       status: 403,
       jsonRpcCode: JsonRpcCode.Forbidden,
       message: err.message,
+      data: { missingRoles: [], missingScopes: err.missingScopes },
       bearerError: "insufficient_scope",
       scope: err.requiredScopes.join(" "),
     };
-  if (err instanceof ForbiddenError) return { status: 403, jsonRpcCode: JsonRpcCode.Forbidden, message: err.message };
+  if (err instanceof ForbiddenError)
+    return { status: 403, jsonRpcCode: JsonRpcCode.Forbidden, message: err.message, data: { missingRoles: err.missingRoles, missingScopes: err.missingScopes } };
   if (err instanceof RateLimitedError)
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
-    return {
-      status: 503,
-      jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable,
-      message: err.message,
-      retryAfterSeconds: err.retryAfterSeconds,
-    };
+    return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
+  if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
+  if (err instanceof TransportError) {
+    const [status, jsonRpcCode] = TRANSPORT[err.reason];
+    return { status, jsonRpcCode, message: err.message, headers: err.headers };
+  }
   return { status: 500, jsonRpcCode: JsonRpcCode.InternalError, message: "Internal server error" };
+}
+
+/** The JSON-RPC `error` object for a framework error (the same table as {@link httpAnswerFor}). */
+export function rpcErrorFor(err: unknown): { code: number; message: string; data?: unknown } {
+  const a = httpAnswerFor(err);
+  return a.data === undefined ? { code: a.jsonRpcCode, message: a.message } : { code: a.jsonRpcCode, message: a.message, data: a.data };
 }

@@ -48,9 +48,15 @@ export class PolicyEngine {
     return ALLOW;
   }
 
+  /** `check` and then the input-dependent policies: the whole decision for a call. */
   async checkCall(req: Requirement, ctx: ToolContext, input: unknown): Promise<Decision> {
     const first = this.check(req, ctx.auth);
     if (!first.allowed) return first;
+    return this.checkPolicies(req, ctx, input);
+  }
+
+  /** Only the input-dependent policies, for a caller whose static rules were already decided. */
+  async checkPolicies(req: Requirement, ctx: ToolContext, input: unknown): Promise<Decision> {
     for (const policy of req.policies) {
       let verdict: unknown;
       try {

@@ -59,8 +59,8 @@ function dtoFor(cls: Class, method: string, plan: ParamPlan, explicit: Class | u
 }
 
 function invoker(cls: Class, method: string, plan: ParamPlan): Invoker {
-  return async (args, ctx, container) => {
-    const instance = container.resolve(cls) as Record<string, (...a: unknown[]) => unknown>;
+  return async (args, ctx, scope) => {
+    const instance = scope().resolve(cls) as Record<string, (...a: unknown[]) => unknown>;
     const callArgs: unknown[] = [];
     plan.argIndexes.forEach((pos, i) => {
       callArgs[pos] = args[i];

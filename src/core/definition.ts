@@ -9,10 +9,10 @@ import { ConfigurationError } from "../errors";
 import type { ToolContext } from "../contracts/tool-context";
 
 /**
- * Runs a handler in the request's child container. For decorated servers it resolves the class there and calls
- * the method; for functional ones it calls `run`.
+ * Runs a handler. For decorated servers it resolves the class in the request's child container (`scope()`
+ * builds it on first use) and calls the method; functional ones call `run` and never ask for a container.
  */
-export type Invoker = (args: unknown[], ctx: ToolContext, container: DependencyContainer) => Promise<unknown>;
+export type Invoker = (args: unknown[], ctx: ToolContext, scope: () => DependencyContainer) => Promise<unknown>;
 
 export interface ToolDefinition {
   name: string;

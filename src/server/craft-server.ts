@@ -7,7 +7,8 @@ import type { AuthStrategy } from "../auth/auth-strategy";
 import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "../core/definition";
-import { Runtime } from "../core/runtime";
+import { RequestPipeline } from "../core/request-pipeline";
+import { RESOURCE_SUBSCRIPTIONS } from "../contracts/tokens";
 import { ConfigurationError } from "../errors";
 import { PROMPT_SPEC, type PromptSpec } from "../functional/prompt";
 import { RESOURCE_SPEC, type ResourceSpec } from "../functional/resource";
@@ -15,6 +16,7 @@ import { TOOL_SPEC, type ToolSpec } from "../functional/tool";
 import type { Logger } from "../logger";
 import type { Class } from "../metadata";
 import { HttpHost, type HttpHandlerOptions, type HttpListenOptions, type HttpListening } from "../transport/http.transport";
+import { serveMessagePort } from "../transport/message-port";
 import { serveStdio, type StdioListenOptions } from "../transport/stdio.transport";
 
 export interface CraftServerSettings {
@@ -44,7 +46,7 @@ export class CraftServer {
   private readonly tools = new Map<string, ToolDefinition>();
   private readonly resources: ResourceDefinition[] = [];
   private readonly prompts = new Map<string, PromptDefinition>();
-  private compiled?: Runtime;
+  private compiled?: RequestPipeline;
   private limiter?: AuthFailureLimiter;
   private readonly hosts = new Set<{ close(): Promise<void> }>();
 
@@ -84,14 +86,14 @@ export class CraftServer {
    */
   async listen(options: ListenOptions & { port?: number } = {}): Promise<HttpListening> {
     if (options.transport === "stdio") {
-      const handle = await serveStdio(this.runtime, options);
+      const handle = await serveStdio(this.pipeline, options);
       this.hosts.add(handle);
       return { url: "stdio:", port: 0, close: () => handle.close() };
     }
     const limiter = this.authLimiter();
     // Shared failure counts must be shared from the first request: wait (bounded) for the Redis store.
     await limiter?.ready();
-    const host = new HttpHost(this.runtime, options, limiter);
+    const host = new HttpHost(this.pipeline, options, limiter);
     const listening = await host.listen();
     this.hosts.add(host);
     return listening;
@@ -99,16 +101,14 @@ export class CraftServer {
 
   /** A Node `(req, res)` handler for mounting in an existing app (Express, Fastify's raw server, node:http). */
   handler(options: HttpHandlerOptions = {}): (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, next?: (err?: unknown) => void) => void {
-    const host = new HttpHost(this.runtime, options, this.authLimiter());
+    const host = new HttpHost(this.pipeline, options, this.authLimiter());
     this.hosts.add(host);
     return host.handler;
   }
 
   /** Connects a server-side SDK transport (the test kit's in-memory pair) with a fixed principal. */
   async connect(transport: Transport, auth?: AuthContext, kind: "memory" | "stdio" = "memory"): Promise<{ close(): Promise<void> }> {
-    const sdk = this.runtime.createSdkServer(kind, auth);
-    await sdk.connect(transport);
-    const handle = { close: () => sdk.close() };
+    const handle = await serveMessagePort(this.pipeline, transport, auth, kind);
     this.hosts.add(handle);
     return handle;
   }
@@ -124,7 +124,7 @@ export class CraftServer {
    * ```
    */
   notifyResourceUpdated(uri: string): Promise<number> {
-    return this.runtime.subscriptions.notifyUpdated(uri);
+    return this.pipeline.subscriptions.notifyUpdated(uri);
   }
 
   /** Stops every listener and session this server started. */
@@ -136,8 +136,8 @@ export class CraftServer {
     this.limiter = undefined;
   }
 
-  /** The compiled pipeline. Freezes the server: `add()` is refused afterwards. */
-  get runtime(): Runtime {
+  /** The request pipeline, compiled on first use. Freezes the server: `add()` is refused afterwards. */
+  get pipeline(): RequestPipeline {
     if (!this.compiled) {
       const s = this.settings;
       const def: ServerDefinition = {
@@ -155,14 +155,15 @@ export class CraftServer {
         logger: s.logger,
         audit: new AuditTrail(s.logger, s.onAudit),
       };
-      this.compiled = new Runtime(def);
+      this.compiled = new RequestPipeline(def);
+      def.container.register(RESOURCE_SUBSCRIPTIONS, { useValue: this.compiled.subscriptions });
     }
     return this.compiled;
   }
 
   private authLimiter(): AuthFailureLimiter | undefined {
     if (this.settings.rateLimit === false || !this.settings.strategy) return undefined;
-    this.limiter ??= new AuthFailureLimiter(this.settings.rateLimit ?? {}, this.runtime.def.audit);
+    this.limiter ??= new AuthFailureLimiter(this.settings.rateLimit ?? {}, this.pipeline.def.audit);
     return this.limiter;
   }
 

@@ -3,7 +3,6 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, GetPromptResult, ListToolsResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { DependencyContainer } from "tsyringe";
 import type { AuthContext } from "../contracts/auth-context";
-import { AUTH_INFO_KEY } from "../core/runtime";
 import type { Class } from "../metadata";
 import { createServer, type ClassServerOptions } from "../server/create-server";
 import { CraftServer } from "../server/craft-server";
@@ -45,22 +44,15 @@ export async function createTestClient(target: Class | CraftServer, options: Tes
     target instanceof CraftServer
       ? target
       : createServer(target, { logger: silentLogger, ...(as && !serverOptions.auth ? { auth: MockAuthStrategy.as(as) } : {}), ...serverOptions });
-  const runtime = server.runtime;
+  const pipeline = server.pipeline;
   let auth: AuthContext | undefined;
   if (as) auth = toAuthContext(as);
-  else if (headers || runtime.def.strategy) {
+  else if (headers || pipeline.def.strategy) {
     const lower: Record<string, string> = Object.create(null);
     for (const [k, v] of Object.entries(headers ?? {})) lower[k.toLowerCase()] = v;
-    auth = await runtime.authenticate({ headers: lower, transport: "memory" });
+    auth = await pipeline.admission.admit({ headers: lower, transport: "memory" });
   }
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  // Every message carries the principal, as an HTTP request would after authentication.
-  const send = clientSide.send.bind(clientSide);
-  clientSide.send = (message, opts) =>
-    send(message, {
-      ...opts,
-      authInfo: auth ? { token: auth.token ?? "", clientId: auth.subject, scopes: auth.scopes, extra: { [AUTH_INFO_KEY]: auth } } : undefined,
-    });
   const handle = await server.connect(serverSide, auth, "memory");
   const client = new Client({ name: "mcpcraft-test-client", version: "1.0.0" });
   await client.connect(clientSide);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { httpAnswerFor } from "../errors";
+import { httpAnswerFor, rpcErrorFor } from "../errors";
+import type { ChallengeFields } from "./challenge";
 
 /** RFC 7230 quoted-string content: printable ASCII without `"` or `\`, bounded, so no input can break the header. */
 export function quoted(value: string): string {
@@ -25,8 +26,7 @@ export function bearerChallenge(p: ChallengeParts): string {
 export function writeRpcError(
   res: ServerResponse,
   status: number,
-  code: number,
-  message: string,
+  error: { code: number; message: string; data?: unknown },
   headers: Record<string, string> = {},
   id: string | number | null = null,
 ): void {
@@ -35,18 +35,13 @@ export function writeRpcError(
     return;
   }
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers });
-  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id }));
+  res.end(JSON.stringify({ jsonrpc: "2.0", error, id }));
 }
 
-/** Answers a framework error with its status, JSON-RPC body and, for auth errors, a Bearer challenge. */
-export function writeFrameworkError(
-  res: ServerResponse,
-  err: unknown,
-  challenge: { resourceMetadata?: string; scope?: string },
-  id: string | number | null = null,
-): void {
+/** Answers a framework error with its row of the error table: status, JSON-RPC body, headers, Bearer challenge. */
+export function writeFrameworkError(res: ServerResponse, err: unknown, challenge: ChallengeFields, id: string | number | null = null): void {
   const a = httpAnswerFor(err);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...a.headers };
   if (a.bearerError) {
     headers["www-authenticate"] = bearerChallenge({
       error: a.bearerError,
@@ -56,5 +51,5 @@ export function writeFrameworkError(
     });
   }
   if (a.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(a.retryAfterSeconds)));
-  writeRpcError(res, a.status, a.jsonRpcCode, a.message, headers, id);
+  writeRpcError(res, a.status, rpcErrorFor(err), headers, id);
 }

@@ -1,22 +1,24 @@
-import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport, type EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { AuthContext } from "../contracts/auth-context";
-import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
-import { AUTH_INFO_KEY, type Runtime } from "../core/runtime";
+import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
-import { AuthenticationError, InsufficientScopeError, InvalidRequestError, JsonRpcCode } from "../errors";
+import type { AuthContext, AuthRequest } from "../contracts/auth-context";
+import { Connection } from "../core/connection";
+import type { RequestPipeline } from "../core/request-pipeline";
+import { InvalidRequestError, McpcraftError, TransportError } from "../errors";
 import { exceedsDepth } from "../schema/input-validator";
-import { writeFrameworkError, writeRpcError } from "./http-answers";
+import { challengeFor, type Challenge } from "./challenge";
+import { writeFrameworkError } from "./http-answers";
 import { BodyTooLarge, flatHeaders, hostnameOf, readBody } from "./http-request";
-import { SessionStore } from "./session-store";
+import { answerPost } from "./post-answer";
+import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
+import { StatefulRoutes } from "./stateful-routes";
 
 export interface HttpHandlerOptions {
   /** MCP endpoint path. Default `/mcp`. */
   path?: string;
-  /** One SDK server + transport per request, no sessions. Default false (sessions bound to their principal). */
+  /** No sessions: every request stands alone (and may reach any instance). Default false (sessions bound to their principal). */
   stateless?: boolean;
   /** Answer with `application/json` instead of SSE. Default: true when stateless, false otherwise. */
   jsonResponse?: boolean;
@@ -45,6 +47,8 @@ export interface HttpHandlerOptions {
   retryInterval?: number;
   /** Sessions idle longer than this are closed. Default 30 minutes. */
   sessionIdleMs?: number;
+  /** A `: keepalive` comment on open SSE streams this often, so proxies keep them. Default 15 s; 0 turns it off. */
+  keepAliveMs?: number;
 }
 
 export interface HttpListenOptions extends HttpHandlerOptions {
@@ -61,44 +65,43 @@ export interface HttpListening {
   close(): Promise<void>;
 }
 
-
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const QUERY_CREDENTIALS = ["access_token", "api_key", "apikey", "token", "key"];
 const MAX_DEPTH = 64;
 
-const principalKey = (auth: AuthContext | undefined) => (auth ? `${auth.strategy}\u0000${auth.subject}` : "anonymous");
-
-
-
-
 /**
- * Streamable HTTP for a {@link Runtime}. The only module that knows how the SDK transport is driven: it runs the
- * HTTP-level checks in DESIGN §4 order (Host/Origin → body → authenticate → step-up) on every request, then hands
- * the request to a per-session or per-request SDK transport with the principal attached.
+ * The framework's own Streamable HTTP transport on `node:http`. It runs DESIGN §4's checks on every request in
+ * order — Host/Origin → body → rate limit → authenticate → step-up — and hands each JSON-RPC message, with the
+ * typed principal, to the pipeline that was built once at start-up. Sessions live in {@link StatefulRoutes}.
  */
 export class HttpHost {
   private readonly path: string;
-  private readonly sessions: SessionStore;
+  private readonly routes?: StatefulRoutes;
   private readonly nodeServers = new Set<NodeHttpServer>();
   private allowedHosts?: Set<string>;
+  private readonly challenge: Challenge;
+  private readonly keepAliveMs: number;
   private closed = false;
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly pipeline: RequestPipeline,
     private readonly options: HttpListenOptions,
     private readonly limiter?: AuthFailureLimiter,
   ) {
     this.path = options.path ?? "/mcp";
     if (!this.path.startsWith("/")) throw new InvalidRequestError("path must start with /");
-    this.sessions = new SessionStore(options.maxSessionsPerPrincipal ?? 100, options.sessionIdleMs ?? 30 * 60 * 1000);
     if (options.allowedHosts) this.allowedHosts = new Set(options.allowedHosts.map((h) => hostnameOf(h)));
+    this.challenge = challengeFor(pipeline.def.strategy?.resourceMetadata?.(), this.path);
+    this.keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    if (!options.stateless) this.routes = new StatefulRoutes(pipeline, options, this.keepAliveMs);
   }
 
   readonly handler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void => {
     this.handle(req, res, next).catch((err) => {
-      this.runtime.def.logger.error({ event: "http.error", error: (err as Error)?.message }, "unhandled error in HTTP handler");
-      writeRpcError(res, 500, JsonRpcCode.InternalError, "Internal server error");
+      // Refusals of the error table are answers, not faults; only the unexpected is logged (and never shown).
+      if (!(err instanceof McpcraftError)) this.pipeline.def.logger.error({ event: "http.error", error: (err as Error)?.message }, "unhandled error in HTTP handler");
+      writeFrameworkError(res, err, {});
     });
   };
 
@@ -121,7 +124,7 @@ export class HttpHost {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.sessions.closeAll();
+    this.routes?.close();
     await Promise.all(
       [...this.nodeServers].map(
         (s) =>
@@ -134,20 +137,104 @@ export class HttpHost {
     this.nodeServers.clear();
   }
 
-  /** RFC 9728 §3.1: the metadata URL is the resource's origin + the well-known prefix + the resource's path. */
-  private resourceMetadataUrl(req: IncomingMessage, meta: ProtectedResourceMetadata): string {
-    try {
-      const u = new URL(meta.resource);
-      return `${u.origin}${WELL_KNOWN}${u.pathname === "/" ? "" : u.pathname.replace(/\/$/, "")}`;
-    } catch {
-      return `http://${req.headers.host}${WELL_KNOWN}${this.path}`;
+  private async handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
+    if (this.closed) throw new TransportError("shutting_down", "Server is shutting down");
+    // A plain split, not `new URL()`: URL parsing showed up at ~6% of server CPU in bench/ profiles. Paths are
+    // matched exactly as sent (no dot-segment normalisation), which only makes routing stricter.
+    const target = req.url ?? "/";
+    const q = target.indexOf("?");
+    const pathname = q === -1 ? target : target.slice(0, q);
+    if (!this.originAllowed(req)) throw new TransportError("origin_not_allowed", "Forbidden: Host or Origin not allowed");
+    if (pathname === WELL_KNOWN || pathname === `${WELL_KNOWN}${this.path}`) return this.serveMetadata(req, res);
+    if (pathname !== this.path) {
+      if (next) return next();
+      throw new TransportError("route_not_found", "Not found");
     }
+    const method = req.method ?? "GET";
+    if (method !== "POST" && (this.options.stateless || (method !== "GET" && method !== "DELETE"))) {
+      const allow = this.options.stateless ? "POST" : "GET, POST, DELETE";
+      throw new TransportError("method_not_allowed", this.options.stateless ? "Method not allowed: this server is stateless" : "Method not allowed", { allow });
+    }
+    const body = method === "POST" ? await this.readMessages(req) : undefined;
+    const singleId = body?.messages.length === 1 && "id" in body.messages[0] ? body.messages[0].id : null;
+    const authRequest: AuthRequest = { headers: flatHeaders(req), transport: "http", ip: req.socket.remoteAddress ?? "unknown" };
+    let principal: AuthContext | undefined;
+    try {
+      principal = await this.admit(req, q === -1 ? "" : target.slice(q + 1), authRequest);
+    } catch (err) {
+      return writeFrameworkError(res, err, this.challenge.forRequest(req), singleId);
+    }
+    const decisions = this.pipeline.decisions(principal);
+    if (body) {
+      // The 403 step-up is OAuth's (a bearer token can be re-issued with more scopes); API keys get -32003 in-band.
+      if (principal && /^bearer\s/i.test(req.headers.authorization ?? "")) for (const m of body.messages) {
+        const refusal = this.pipeline.stepUp(m, decisions);
+        if (refusal) return writeFrameworkError(res, refusal, this.challenge.forRequest(req), singleId);
+      }
+      checkPostHeaders(req);
+    }
+    // As the SDK does: `initialize` negotiates the version in its body, so its header is not checked.
+    if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
+    if (this.routes) return this.routes.route(req, res, body, { principal, decisions });
+    const connection = new Connection("http");
+    const version = req.headers["mcp-protocol-version"];
+    if (typeof version === "string") connection.protocolVersion = version;
+    // Nothing outlives a stateless request: a client that goes away aborts what it asked for.
+    res.once("close", () => connection.close());
+    await answerPost(res, body!.messages, { connection, principal, decisions }, this.pipeline, {
+      json: this.options.jsonResponse ?? true,
+      headers: {},
+      batch: body!.batch,
+      keepAliveMs: this.keepAliveMs,
+    });
   }
 
-  private challenge(req: IncomingMessage): { resourceMetadata?: string; scope?: string } {
-    const meta = this.runtime.def.strategy?.resourceMetadata?.();
-    if (!meta) return {};
-    return { resourceMetadata: this.resourceMetadataUrl(req, meta), scope: meta.scopes_supported?.join(" ") || undefined };
+  /** Limiter → credential shape (RFC 6750 §2: one credential, in one header, never in the query) → strategy. */
+  private async admit(req: IncomingMessage, query: string, authRequest: AuthRequest): Promise<AuthContext | undefined> {
+    const admission = this.pipeline.admission;
+    if (this.pipeline.def.strategy) {
+      try {
+        checkCredentialShape(req, query);
+      } catch (err) {
+        if (this.limiter) await this.limiter.check(authRequest.ip!);
+        admission.refuseShape(authRequest);
+        if (this.limiter) await this.limiter.recordFailure(authRequest.ip!);
+        throw err;
+      }
+    }
+    return admission.admit(authRequest, { limiter: this.limiter });
+  }
+
+  private async readMessages(req: IncomingMessage): Promise<{ messages: JSONRPCMessage[]; batch: boolean }> {
+    let body = (req as IncomingMessage & { body?: unknown }).body;
+    if (body === undefined || typeof body !== "object") {
+      let raw: string;
+      try {
+        raw = await readBody(req, this.options.maxBodyBytes ?? 1024 * 1024);
+      } catch (err) {
+        if (!(err instanceof BodyTooLarge)) throw err;
+        req.resume();
+        throw new TransportError("payload_too_large", "Request body too large", { connection: "close" });
+      }
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw new TransportError("parse_error", "Parse error: invalid JSON");
+      }
+    }
+    if (body === null || typeof body !== "object") throw new InvalidRequestError("Invalid Request: expected a JSON-RPC object or batch");
+    if (exceedsDepth(body, MAX_DEPTH)) throw new InvalidRequestError("Invalid Request: JSON nested too deeply");
+    const batch = Array.isArray(body);
+    const list = batch ? (body as unknown[]) : [body];
+    if (list.length === 0) throw new InvalidRequestError("Invalid Request: empty batch");
+    const messages: JSONRPCMessage[] = [];
+    for (const item of list) {
+      const parsed = JSONRPCMessageSchema.safeParse(item);
+      if (!parsed.success) throw new TransportError("invalid_message", "Parse error: Invalid JSON-RPC message");
+      // The parsed copy, not the input: zod drops nothing we read, and `__proto__` keys cannot ride along.
+      messages.push(parsed.data);
+    }
+    return { messages, batch };
   }
 
   private originAllowed(req: IncomingMessage): boolean {
@@ -166,109 +253,9 @@ export class HttpHost {
     return parsed.host === host;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
-    if (this.closed) return writeRpcError(res, 503, JsonRpcCode.InternalError, "Server is shutting down");
-    // A plain split, not `new URL()`: URL parsing showed up at ~6% of server CPU in bench/ profiles. Paths are
-    // matched exactly as sent (no dot-segment normalisation), which only makes routing stricter.
-    const target = req.url ?? "/";
-    const q = target.indexOf("?");
-    const url = { pathname: q === -1 ? target : target.slice(0, q), query: q === -1 ? "" : target.slice(q + 1) };
-    if (!this.originAllowed(req)) return writeRpcError(res, 403, JsonRpcCode.InvalidRequest, "Forbidden: Host or Origin not allowed");
-
-    if (url.pathname === WELL_KNOWN || url.pathname === `${WELL_KNOWN}${this.path}`) return this.serveMetadata(req, res);
-    if (url.pathname !== this.path) {
-      if (next) return next();
-      return writeRpcError(res, 404, JsonRpcCode.InvalidRequest, "Not found");
-    }
-    const method = req.method ?? "GET";
-    if (method !== "POST" && method !== "GET" && method !== "DELETE") {
-      return writeRpcError(res, 405, JsonRpcCode.InvalidRequest, "Method not allowed", { allow: "GET, POST, DELETE" });
-    }
-    if (this.options.stateless && method !== "POST")
-      return writeRpcError(res, 405, JsonRpcCode.InvalidRequest, "Method not allowed: this server is stateless", { allow: "POST" });
-
-    let body: unknown;
-    if (method === "POST") {
-      const preParsed = (req as IncomingMessage & { body?: unknown }).body;
-      if (preParsed !== undefined && typeof preParsed === "object") body = preParsed;
-      else {
-        let raw: string;
-        try {
-          raw = await readBody(req, this.options.maxBodyBytes ?? 1024 * 1024);
-        } catch (err) {
-          if (err instanceof BodyTooLarge) {
-            req.resume();
-            return writeRpcError(res, 413, JsonRpcCode.ParseError, "Request body too large", { connection: "close" });
-          }
-          throw err;
-        }
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          return writeRpcError(res, 400, JsonRpcCode.ParseError, "Parse error: invalid JSON");
-        }
-      }
-      if (body === null || typeof body !== "object") return writeRpcError(res, 400, JsonRpcCode.InvalidRequest, "Invalid Request: expected a JSON-RPC object or batch");
-      if (exceedsDepth(body, MAX_DEPTH)) return writeRpcError(res, 400, JsonRpcCode.InvalidRequest, "Invalid Request: JSON nested too deeply");
-    }
-    const messages = (Array.isArray(body) ? body : body === undefined ? [] : [body]) as Record<string, unknown>[];
-    const singleId = messages.length === 1 && (typeof messages[0]?.id === "string" || typeof messages[0]?.id === "number") ? (messages[0].id as string | number) : null;
-    const challenge = this.challenge(req);
-
-    let auth: AuthContext | undefined;
-    const ip = req.socket.remoteAddress ?? "unknown";
-    try {
-      if (this.limiter) await this.limiter.check(ip);
-      if (this.runtime.def.strategy) try {
-        this.checkCredentialShape(req, url);
-      } catch (err) {
-        // Refused before any strategy ran; still an authentication failure worth auditing.
-        this.runtime.def.audit.emit({ type: "auth.failure", reason: "invalid_request", strategy: this.runtime.def.strategy?.name, ip, transport: "http" });
-        throw err;
-      }
-      auth = await this.runtime.authenticate({ headers: flatHeaders(req), transport: "http", ip });
-    } catch (err) {
-      // Only presented-but-wrong credentials count: a client's first, credential-less probe (OAuth discovery)
-      // must not lock it out.
-      const failed = (err instanceof AuthenticationError && err.reason !== "missing_credentials") || err instanceof InvalidRequestError;
-      if (failed && this.limiter) await this.limiter.recordFailure(ip);
-      return writeFrameworkError(res, err, challenge, singleId);
-    }
-
-    // MCP 2025-11-25 step-up: a bearer token lacking a tool's scopes gets HTTP 403 before the SDK answers 200.
-    if (auth && method === "POST" && /^bearer\s/i.test(req.headers.authorization ?? "")) {
-      for (const m of messages) {
-        if (m?.method !== "tools/call") continue;
-        const name = (m.params as { name?: unknown } | undefined)?.name;
-        const { required, missing } = this.runtime.missingScopesFor(name, auth);
-        if (!missing.length) continue;
-        this.runtime.auditDenied("tool", String(name), auth, { allowed: false, missingRoles: [], missingScopes: missing, reason: "insufficient_scope" }, "http");
-        return writeFrameworkError(res, new InsufficientScopeError(required, missing), challenge, singleId);
-      }
-    }
-
-    // Always overwrite: a value set by some earlier middleware must never stand in for our authentication.
-    (req as IncomingMessage & { auth?: AuthInfo }).auth = auth
-      ? { token: auth.token ?? "", clientId: auth.subject, scopes: auth.scopes, expiresAt: auth.expiresAt, extra: { [AUTH_INFO_KEY]: auth } }
-      : undefined;
-
-    if (this.options.stateless) return this.handleStateless(req, res, body);
-    return this.handleStateful(req, res, body, messages, auth);
-  }
-
-  /** RFC 6750 §2: one credential, in one header, never in the query string. */
-  private checkCredentialShape(req: IncomingMessage, url: { query: string }): void {
-    if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new InvalidRequestError("Multiple Authorization headers");
-    if ((req.headersDistinct["x-api-key"]?.length ?? 0) > 1) throw new InvalidRequestError("Multiple API key headers");
-    const params = url.query ? new URLSearchParams(url.query) : undefined;
-    if (params && QUERY_CREDENTIALS.some((k) => params.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
-    if (req.headers.authorization !== undefined && req.headers["x-api-key"] !== undefined)
-      throw new InvalidRequestError("Send one credential: an API key or an Authorization header, not both");
-  }
-
   private serveMetadata(req: IncomingMessage, res: ServerResponse): void {
-    const meta = this.runtime.def.strategy?.resourceMetadata?.();
-    if (!meta || req.method === "POST") return writeRpcError(res, 404, JsonRpcCode.InvalidRequest, "Not found");
+    const meta = this.pipeline.def.strategy?.resourceMetadata?.();
+    if (!meta || req.method === "POST") throw new TransportError("route_not_found", "Not found");
     const headers = { "access-control-allow-origin": "*", "access-control-allow-methods": "GET, OPTIONS", "cache-control": "max-age=300" };
     if (req.method === "OPTIONS") {
       res.writeHead(204, headers);
@@ -278,51 +265,29 @@ export class HttpHost {
     res.writeHead(200, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(meta));
   }
+}
 
-  private async handleStateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = this.runtime.createSdkServer("http");
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: this.options.jsonResponse ?? true });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
-  }
+function checkCredentialShape(req: IncomingMessage, query: string): void {
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new InvalidRequestError("Multiple Authorization headers");
+  if ((req.headersDistinct["x-api-key"]?.length ?? 0) > 1) throw new InvalidRequestError("Multiple API key headers");
+  const params = query ? new URLSearchParams(query) : undefined;
+  if (params && QUERY_CREDENTIALS.some((k) => params.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
+  if (req.headers.authorization !== undefined && req.headers["x-api-key"] !== undefined)
+    throw new InvalidRequestError("Send one credential: an API key or an Authorization header, not both");
+}
 
-  private async handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown, messages: Record<string, unknown>[], auth: AuthContext | undefined): Promise<void> {
-    const sid = req.headers["mcp-session-id"];
-    const principal = principalKey(auth);
-    if (typeof sid === "string") {
-      const session = this.sessions.claim(sid, principal);
-      // A session is bound to the principal that opened it; anyone else gets exactly the unknown-session answer.
-      if (!session) return writeRpcError(res, 404, -32001, "Session not found");
-      await session.transport.handleRequest(req, res, body);
-      return;
-    }
-    if (req.method !== "POST" || !messages.some((m) => m?.method === "initialize"))
-      return writeRpcError(res, 400, -32000, "Bad Request: No valid session ID provided");
-    this.sessions.makeRoomFor(principal);
-    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) return writeRpcError(res, 503, JsonRpcCode.InternalError, "Too many sessions", { "retry-after": "5" });
+/** Streamable HTTP: a POST accepts both answer forms and carries JSON. */
+function checkPostHeaders(req: IncomingMessage): void {
+  const accept = req.headers.accept ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream"))
+    throw new TransportError("not_acceptable", "Not Acceptable: Client must accept both application/json and text/event-stream");
+  const type = req.headers["content-type"] ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) throw new TransportError("unsupported_media_type", "Unsupported Media Type: Content-Type must be application/json");
+}
 
-    const server = this.runtime.createSdkServer("http");
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: this.options.jsonResponse ?? false,
-      eventStore: this.options.eventStore,
-      retryInterval: this.options.retryInterval,
-      onsessioninitialized: (id) => {
-        this.sessions.add(id, { transport, server, principal, lastSeen: Date.now() });
-      },
-      onsessionclosed: (id) => {
-        this.sessions.delete(id);
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
-      void server.close();
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
-  }
+/** MCP 2025-06-18 §Transports: an invalid or unsupported `MCP-Protocol-Version` header is 400. */
+function checkProtocolVersion(req: IncomingMessage): void {
+  const version = req.headers["mcp-protocol-version"];
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(String(version)))
+    throw new TransportError("unsupported_protocol_version", `Bad Request: Unsupported protocol version: ${String(version).slice(0, 32)} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`);
 }

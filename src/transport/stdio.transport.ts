@@ -1,6 +1,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { Runtime } from "../core/runtime";
+import type { RequestPipeline } from "../core/request-pipeline";
 import { httpAnswerFor } from "../errors";
+import { serveMessagePort } from "./message-port";
 
 export interface StdioListenOptions {
   /**
@@ -37,23 +38,20 @@ export function headersFromEnv(mapping: Record<string, string>, env: NodeJS.Proc
  * Serves over stdio. The credential comes from the environment and is checked once, through the same strategy
  * as HTTP; if the server requires auth and that fails, one line goes to stderr and the process exits 1.
  */
-export async function serveStdio(runtime: Runtime, options: StdioListenOptions): Promise<{ close(): Promise<void> }> {
+export async function serveStdio(pipeline: RequestPipeline, options: StdioListenOptions): Promise<{ close(): Promise<void> }> {
   guardStdout();
-  const strategy = runtime.def.strategy;
+  const strategy = pipeline.def.strategy;
   const mapping = options.env ?? { ...DEFAULT_ENV, ...(strategy?.stdioEnv?.() ?? {}) };
   let auth;
   try {
     // The audit hook still sees the failure; the logger does not, so the operator reads exactly one line.
-    auth = await runtime.authenticate({ headers: headersFromEnv(mapping), transport: "stdio" }, { log: false });
+    auth = await pipeline.admission.admit({ headers: headersFromEnv(mapping), transport: "stdio" }, { log: false });
   } catch (err) {
     const answer = httpAnswerFor(err);
     const vars = Object.keys(mapping).join(" or ");
-    process.stderr.write(`${runtime.def.name}: authentication failed at start-up (${answer.message}); set ${vars} in the server's environment. Refusing to serve.\n`);
+    process.stderr.write(`${pipeline.def.name}: authentication failed at start-up (${answer.message}); set ${vars} in the server's environment. Refusing to serve.\n`);
     if (options.exitOnAuthFailure === false) throw err;
     process.exit(1);
   }
-  const server = runtime.createSdkServer("stdio", auth);
-  const transport = new StdioServerTransport();
-  await server.connect(transport);
-  return { close: () => server.close() };
+  return serveMessagePort(pipeline, new StdioServerTransport(), auth, "stdio");
 }

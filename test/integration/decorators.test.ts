@@ -114,7 +114,7 @@ describe("decorator API: @Server, @Tool, @Ctx and DI", () => {
     const c = globalContainer.createChildContainer();
     c.register<AuthStrategy>(ApiKeyStrategy, { useClass: MockAuthStrategy });
     const server = createServer(AdminServer, { container: c, logger: silentLogger });
-    assert.equal(server.runtime.def.strategy?.name, "mock");
+    assert.equal(server.pipeline.def.strategy?.name, "mock");
     const t = await createTestClient(server);
     try {
       const r = await t.callTool("who_am_i");

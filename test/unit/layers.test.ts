@@ -61,8 +61,12 @@ function localImports(file: string): string[] {
 }
 
 describe("source layering (DESIGN §7)", () => {
-  const files = sourceFiles(SRC);
-  const edges = files.flatMap((from) => localImports(from).map((to) => ({ from, to })));
+  let files: string[] = [];
+  let edges: { from: string; to: string }[] = [];
+  before(() => {
+    files = sourceFiles(SRC);
+    edges = files.flatMap((from) => localImports(from).map((to) => ({ from, to })));
+  });
 
   it("finds the source tree and its imports", () => {
     assert.ok(files.length > 40, `expected the src/ tree, found ${files.length} files`);

@@ -1,0 +1,139 @@
+import type {
+  ClientCapabilities,
+  Implementation,
+  JSONRPCMessage,
+  JSONRPCRequest,
+  LoggingLevel,
+  RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
+import type { TransportKind } from "../contracts/auth-context";
+import { JsonRpcCode, ProtocolError } from "../errors";
+
+/**
+ * Where the messages tied to one incoming request go (progress, client logs, server→client requests): the
+ * request's own SSE stream over HTTP, the process's stdout on stdio. A relay that is not `open` (a JSON-mode HTTP
+ * answer) drops notifications, as the SDK does, and refuses server→client requests.
+ */
+export interface Relay {
+  /** False when nothing sent here can reach the client (a JSON-mode HTTP answer). */
+  readonly open: boolean;
+  send(message: JSONRPCMessage): Promise<void>;
+  /** SEP-1699: end this request's stream now; the client reconnects and the rest is replayed. */
+  closeStream?: () => void;
+}
+
+/** The connection's channel for messages tied to no request (resource updates, list changes). */
+export interface Peer {
+  send(message: JSONRPCMessage): Promise<void>;
+}
+
+interface Pending {
+  resolve(result: unknown): void;
+  reject(err: Error): void;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * One client as the pipeline sees it — an HTTP session, a stateless HTTP request, the stdio process or an
+ * in-memory client — with what the protocol makes per-connection: the negotiated version, the client's
+ * capabilities, the log level it chose, its in-flight requests (for cancellation) and the requests the server
+ * sent it and awaits. Nothing here is shared between connections, so equal JSON-RPC ids from two clients can
+ * never meet.
+ */
+export class Connection {
+  protocolVersion: string = DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
+  clientCapabilities: ClientCapabilities | undefined;
+  clientInfo: Implementation | undefined;
+  /** Set by `logging/setLevel`; client logs below it are dropped. */
+  logLevel: LoggingLevel | undefined;
+  private readonly inFlight = new Map<RequestId, Set<AbortController>>();
+  private readonly awaiting = new Map<RequestId, Pending>();
+  private readonly closeListeners = new Set<() => void>();
+  private nextOutgoingId = 0;
+  private isClosed = false;
+
+  constructor(
+    readonly transport: TransportKind,
+    /** Absent for stateless HTTP: nothing outlives the request. */
+    readonly peer?: Peer,
+    readonly sessionId?: string,
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** An abort signal for an incoming request, aborted by `notifications/cancelled` or when the connection closes. */
+  begin(id: RequestId): AbortController {
+    const controller = new AbortController();
+    let same = this.inFlight.get(id);
+    if (!same) this.inFlight.set(id, (same = new Set()));
+    same.add(controller);
+    return controller;
+  }
+
+  end(id: RequestId, controller: AbortController): void {
+    const same = this.inFlight.get(id);
+    if (!same) return;
+    same.delete(controller);
+    if (same.size === 0) this.inFlight.delete(id);
+  }
+
+  /** `notifications/cancelled`: a client reusing an id cancels every in-flight request it sent with it. */
+  cancel(id: RequestId, reason: unknown): void {
+    for (const controller of this.inFlight.get(id) ?? []) controller.abort(reason);
+  }
+
+  /**
+   * Sends a server→client request (sampling, elicitation, roots) over `relay` and resolves to its result. The id
+   * is the connection's own counter, so it cannot collide with anything the client sent.
+   */
+  request(relay: Relay, request: { method: string; params?: Record<string, unknown> }, options: { signal?: AbortSignal; timeout?: number } = {}): Promise<unknown> {
+    if (this.isClosed) return Promise.reject(new ProtocolError(JsonRpcCode.InternalError, "Connection closed"));
+    if (!relay.open)
+      return Promise.reject(new ProtocolError(JsonRpcCode.InvalidRequest, `${request.method} needs a connection that can carry server requests (a stateful session with SSE, or stdio)`));
+    const id = `mcpcraft-${++this.nextOutgoingId}`;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new ProtocolError(JsonRpcCode.InternalError, `Request timed out: ${request.method}`)), options.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS);
+      const onAbort = () => settle(options.signal?.reason instanceof Error ? options.signal.reason : new Error("Request aborted"));
+      const settle = (err?: Error, result?: unknown) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        this.awaiting.delete(id);
+        if (err) reject(err);
+        else resolve(result);
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      this.awaiting.set(id, { resolve: (r) => settle(undefined, r), reject: (e) => settle(e) });
+      const message: JSONRPCRequest = { jsonrpc: "2.0", id, method: request.method, ...(request.params ? { params: request.params } : {}) };
+      relay.send(message).catch((err: Error) => settle(err));
+    });
+  }
+
+  /** A response from the client to one of {@link request}'s; false when nothing awaits that id. */
+  accept(message: { id: RequestId; result?: unknown; error?: { code: number; message: string; data?: unknown } }): boolean {
+    const pending = this.awaiting.get(message.id);
+    if (!pending) return false;
+    if (message.error) pending.reject(new ProtocolError(message.error.code, message.error.message, message.error.data));
+    else pending.resolve(message.result);
+    return true;
+  }
+
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Aborts every in-flight request, fails every awaited one and tells the listeners; idempotent. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const same of this.inFlight.values()) for (const c of same) c.abort(new Error("Connection closed"));
+    this.inFlight.clear();
+    for (const pending of [...this.awaiting.values()]) pending.reject(new ProtocolError(JsonRpcCode.InternalError, "Connection closed"));
+    for (const listener of [...this.closeListeners]) listener();
+    this.closeListeners.clear();
+  }
+}

@@ -1,0 +1,165 @@
+import type {
+  JSONRPCErrorResponse,
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  JSONRPCResultResponse,
+  RequestId,
+  ServerCapabilities,
+} from "@modelcontextprotocol/sdk/types.js";
+import { PolicyEngine } from "../auth/policy";
+import type { AuthContext } from "../contracts/auth-context";
+import { InsufficientScopeError, JsonRpcCode, McpcraftError, rpcErrorFor } from "../errors";
+import { Admission } from "./admission";
+import { Authorizer } from "./authorizer";
+import { contextFor, type Call } from "./call";
+import type { Connection, Relay } from "./connection";
+import { DecisionMemo } from "./decision-memo";
+import type { ServerDefinition } from "./definition";
+import { completionHandlers } from "./handlers/completions.handlers";
+import { capabilitiesOf, lifecycleHandlers } from "./handlers/lifecycle.handlers";
+import { promptHandlers } from "./handlers/prompts.handlers";
+import { resourceHandlers } from "./handlers/resources.handlers";
+import { subscriptionHandlers } from "./handlers/subscriptions.handlers";
+import { toolHandlers } from "./handlers/tools.handlers";
+import { Invocation } from "./invocation";
+import type { HandlerParts, MethodEntry } from "./method-table";
+import { SubscriptionRegistry } from "./subscription-registry";
+
+/** Who sent a message and where its answers go; handed over by the transport with every message. */
+export interface Inbound {
+  connection: Connection;
+  principal: AuthContext | undefined;
+  relay: Relay;
+  /** The request's decisions, when the transport already consulted them (HTTP step-up); else made here. */
+  decisions?: DecisionMemo;
+}
+
+export type Answer = JSONRPCResultResponse | JSONRPCErrorResponse;
+
+/**
+ * The request path, built once per server at start-up: authenticate → failed-auth limiter ({@link Admission}) →
+ * authorize (one decision per request) → validate → invoke → map the result. Every transport — HTTP, stdio, the
+ * in-memory test client — hands it a parsed JSON-RPC message with a typed principal and a connection, and writes
+ * back what it answers. Nothing is built per request but the call, its context and (for classes) its container.
+ */
+export class RequestPipeline {
+  readonly admission: Admission;
+  readonly authorizer: Authorizer;
+  readonly subscriptions = new SubscriptionRegistry();
+  readonly capabilities: ServerCapabilities;
+  private readonly methods = new Map<string, MethodEntry>();
+
+  constructor(readonly def: ServerDefinition) {
+    this.admission = new Admission(def.strategy, def.anonymous, def.audit);
+    const engine = new PolicyEngine({ authEnabled: !!def.strategy, policyTimeoutMs: def.policyTimeoutMs });
+    this.authorizer = new Authorizer(engine, def.audit, def.hideUnauthorized);
+    this.capabilities = capabilitiesOf(def);
+    const parts: HandlerParts = {
+      def,
+      authorizer: this.authorizer,
+      invocation: new Invocation(def.container),
+      context: (call: Call) => contextFor(call, def.name, def.logger),
+    };
+    const families = [
+      lifecycleHandlers(def, this.capabilities),
+      toolHandlers(parts),
+      this.capabilities.resources ? resourceHandlers(parts) : {},
+      this.capabilities.resources ? subscriptionHandlers(parts, this.subscriptions) : {},
+      this.capabilities.prompts ? promptHandlers(parts) : {},
+      this.capabilities.completions ? completionHandlers(parts) : {},
+    ];
+    for (const family of families) for (const [name, entry] of Object.entries(family)) this.methods.set(name, entry);
+  }
+
+  /** A fresh memo of authorization decisions for one request of `principal`. */
+  decisions(principal: AuthContext | undefined): DecisionMemo {
+    return new DecisionMemo(this.authorizer.engine, principal);
+  }
+
+  /**
+   * MCP 2025-11-25 step-up: a `tools/call` whose caller lacks some of the tool's scopes, as the error to answer
+   * with HTTP 403 before anything else happens. Decided from (and into) the request's memo, so the call itself
+   * reuses the answer.
+   */
+  stepUp(message: JSONRPCMessage, decisions: DecisionMemo): InsufficientScopeError | undefined {
+    if (!decisions.principal || !("method" in message) || message.method !== "tools/call") return undefined;
+    const name = (message.params as { name?: unknown } | undefined)?.name;
+    const tool = typeof name === "string" ? this.def.tools.get(name) : undefined;
+    if (!tool || !tool.requirement.scopes.length) return undefined;
+    const decision = decisions.of(tool.requirement);
+    if (!decision.missingScopes.length) return undefined;
+    this.authorizer.denied(decisions.principal, "http", "tool", tool.name, {
+      ...decision,
+      missingRoles: [],
+      reason: "insufficient_scope",
+    });
+    return new InsufficientScopeError(tool.requirement.scopes, decision.missingScopes);
+  }
+
+  /**
+   * One message: a request is answered (`undefined` when it was cancelled, as the spec asks), a notification or
+   * a response to a server→client request is consumed.
+   */
+  async handle(message: JSONRPCMessage, inbound: Inbound): Promise<Answer | undefined> {
+    if ("method" in message) {
+      if ("id" in message) return this.request(message, inbound);
+      this.notification(message, inbound.connection);
+      return undefined;
+    }
+    if ("id" in message && message.id !== undefined) inbound.connection.accept(message as Parameters<Connection["accept"]>[0]);
+    return undefined;
+  }
+
+  private async request(message: JSONRPCRequest, inbound: Inbound): Promise<Answer | undefined> {
+    const id = message.id;
+    const entry = this.methods.get(message.method);
+    if (!entry) return failure(id, { code: JsonRpcCode.MethodNotFound, message: "Method not found" });
+    const parsed = entry.schema.safeParse(message);
+    if (!parsed.success) return failure(id, { code: JsonRpcCode.InvalidParams, message: invalidParams(message.method, parsed.error.issues) });
+    const { connection } = inbound;
+    const controller = connection.begin(id);
+    const call: Call = {
+      id,
+      connection,
+      principal: inbound.principal,
+      relay: inbound.relay,
+      signal: controller.signal,
+      decisions: inbound.decisions ?? this.decisions(inbound.principal),
+      progressToken: progressTokenOf(message),
+    };
+    try {
+      const result = await entry.handle(parsed.data, call);
+      return controller.signal.aborted ? undefined : { jsonrpc: "2.0", id, result: result as JSONRPCResultResponse["result"] };
+    } catch (err) {
+      if (controller.signal.aborted) return undefined;
+      if (!(err instanceof McpcraftError)) this.def.logger.error({ event: "request.error", method: message.method, error: (err as Error)?.message }, "handler failed");
+      return failure(id, rpcErrorFor(err));
+    } finally {
+      connection.end(id, controller);
+    }
+  }
+
+  private notification(message: JSONRPCNotification, connection: Connection): void {
+    if (message.method === "notifications/cancelled") {
+      const requestId = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof requestId === "string" || typeof requestId === "number") connection.cancel(requestId, (message.params as { reason?: unknown }).reason);
+    }
+    // notifications/initialized, roots/list_changed and the rest change nothing the server keeps.
+  }
+}
+
+function failure(id: RequestId, error: { code: number; message: string; data?: unknown }): JSONRPCErrorResponse {
+  return { jsonrpc: "2.0", id, error };
+}
+
+function progressTokenOf(message: JSONRPCRequest): string | number | undefined {
+  const token = (message.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken;
+  return typeof token === "string" || typeof token === "number" ? token : undefined;
+}
+
+/** A clean -32602 message naming at most a few fields, never echoing the input. */
+function invalidParams(method: string, issues: { path: PropertyKey[]; message: string }[]): string {
+  const named = issues.slice(0, 5).map((i) => `${i.path.map(String).join(".") || "(request)"}: ${i.message}`);
+  return `Invalid params for ${method}: ${named.join("; ")}${issues.length > 5 ? `; and ${issues.length - 5} more` : ""}`;
+}

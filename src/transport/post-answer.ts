@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { Relay } from "../core/connection";
+import type { Answer, Inbound, RequestPipeline } from "../core/request-pipeline";
+import type { HttpSession } from "./http-session";
+import { ResumableStream } from "./resumable-stream";
+import { SseStream } from "./sse-stream";
+
+/** A JSON answer cannot carry anything but the answers themselves. */
+const JSON_ONLY: Relay = { open: false, send: async () => undefined };
+
+/** The first revision whose clients understand SEP-1699's priming event and stream closing. */
+const RESUMABLE_FROM = "2025-11-25";
+
+export interface PostSettings {
+  json: boolean;
+  headers: Record<string, string>;
+  eventStore?: EventStore;
+  retryInterval?: number;
+  keepAliveMs?: number;
+  /** The session the POST belongs to, so a stream it opens can be resumed; absent when stateless. */
+  session?: HttpSession;
+  /** A batch is answered with an array even when it holds one request. */
+  batch: boolean;
+}
+
+const isRequest = (m: JSONRPCMessage) => "method" in m && "id" in m;
+
+/**
+ * Answers one POST: 202 when it carried no request; otherwise every request's answer, as one JSON body or as an
+ * SSE stream that also carries the requests' progress, logs and server→client requests.
+ */
+export async function answerPost(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
+  if (!messages.some(isRequest)) {
+    for (const m of messages) await pipeline.handle(m, { ...inbound, relay: JSON_ONLY });
+    res.writeHead(202, s.headers);
+    res.end();
+    return;
+  }
+  if (s.json) return answerJson(res, messages, inbound, pipeline, s);
+  return answerStream(res, messages, inbound, pipeline, s);
+}
+
+async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
+  const scope: Inbound = { ...inbound, relay: JSON_ONLY };
+  let body: Answer | Answer[] | undefined;
+  if (messages.length === 1) body = await pipeline.handle(messages[0], scope);
+  else {
+    const answers = await Promise.all(messages.map((m) => pipeline.handle(m, scope)));
+    const given = answers.filter((a): a is Answer => a !== undefined);
+    body = given.length === 1 && !s.batch ? given[0] : given;
+  }
+  if (res.destroyed) return;
+  if (body === undefined || (Array.isArray(body) && body.length === 0)) {
+    // Every request was cancelled: the spec says not to answer them.
+    res.writeHead(202, s.headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...s.headers });
+  res.end(text);
+}
+
+async function answerStream(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
+  const resumable = !!s.eventStore && !!s.session && inbound.connection.protocolVersion >= RESUMABLE_FROM;
+  const sse = new SseStream(res, s.headers, s.keepAliveMs);
+  const stream = new ResumableStream(randomUUID(), sse, resumable ? s.eventStore : undefined, resumable);
+  if (resumable) {
+    sse.prime(await s.eventStore!.storeEvent(stream.id, {} as JSONRPCMessage), s.retryInterval);
+    s.session!.track(stream);
+  }
+  try {
+    await Promise.all(
+      messages.map(async (m) => {
+        const answer = await pipeline.handle(m, { ...inbound, relay: stream });
+        if (answer) await stream.send(answer);
+      }),
+    );
+  } finally {
+    stream.finish();
+    s.session?.untrack(stream);
+  }
+}

@@ -1,0 +1,71 @@
+import type { ServerResponse } from "node:http";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+
+/** The SDK's default: a comment line this often keeps proxies from closing an idle stream. */
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+/** One `text/event-stream` response: MCP messages as `event: message` frames, optionally with event ids. */
+export class SseStream {
+  private keepAlive?: NodeJS.Timeout;
+  private ended = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    headers: Record<string, string>,
+    keepAliveMs: number | undefined,
+  ) {
+    res.writeHead(200, { ...SSE_HEADERS, ...headers });
+    // Headers go out now: a client waiting for the first event must already see a 200.
+    res.flushHeaders();
+    res.once("close", () => this.stop());
+    if (keepAliveMs && keepAliveMs > 0) {
+      this.keepAlive = setInterval(() => this.write(": keepalive\n\n"), keepAliveMs);
+      this.keepAlive.unref();
+    }
+  }
+
+  /** False once the client went away or the stream was ended. */
+  get open(): boolean {
+    return !this.ended && !this.res.writableEnded && !this.res.destroyed;
+  }
+
+  /** Runs `listener` once when the stream stops, for whatever reason. */
+  onStop(listener: () => void): void {
+    if (!this.open) listener();
+    else this.res.once("close", listener);
+  }
+
+  send(message: JSONRPCMessage, eventId?: string): boolean {
+    return this.write(`event: message\n${eventId ? `id: ${eventId}\n` : ""}data: ${JSON.stringify(message)}\n\n`);
+  }
+
+  /** SEP-1699's priming event: an id the client can resume from, and how soon to come back. */
+  prime(eventId: string, retryMs?: number): void {
+    this.write(`id: ${eventId}\n${retryMs === undefined ? "" : `retry: ${retryMs}\n`}data: \n\n`);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.stop();
+    if (!this.res.writableEnded) this.res.end();
+  }
+
+  private stop(): void {
+    this.ended = true;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
+
+  private write(chunk: string): boolean {
+    if (!this.open) return false;
+    this.res.write(chunk);
+    return true;
+  }
+}
