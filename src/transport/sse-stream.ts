@@ -22,8 +22,11 @@ export class SseStream {
     keepAliveMs: number | undefined,
   ) {
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    // Headers go out now: a client waiting for the first event must already see a 200.
-    res.flushHeaders();
+    // Most answers are ready within this turn of the event loop: corked, the headers, the event and the end of
+    // the stream leave in one write (three syscalls were a quarter of the server's CPU in bench/ profiles). A
+    // slower answer still shows the client its 200 right after this turn.
+    res.cork();
+    setImmediate(() => this.uncork(true));
     res.once("close", () => this.stop());
     if (keepAliveMs && keepAliveMs > 0) {
       this.keepAlive = setInterval(() => this.write(": keepalive\n\n"), keepAliveMs);
@@ -55,6 +58,16 @@ export class SseStream {
     if (this.ended) return;
     this.stop();
     if (!this.res.writableEnded) this.res.end();
+    this.uncork(false);
+  }
+
+  private corked = true;
+
+  private uncork(flushHeaders: boolean): void {
+    if (!this.corked) return;
+    this.corked = false;
+    if (flushHeaders && this.open && !this.res.headersSent) this.res.flushHeaders();
+    this.res.uncork();
   }
 
   private stop(): void {

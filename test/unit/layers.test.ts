@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { SRC, sourceFiles } from "../fixtures/source-files";
 
 /**
  * DESIGN §7: layers, each importing only from those below it. The rank of a file is the rank of its first
@@ -23,15 +24,6 @@ const LAYERS: [prefix: string, rank: number][] = [
   ["index.ts", 7],
 ];
 
-const SRC = resolve(__dirname, "../../../src");
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith(".ts") ? [path] : [];
-  });
-}
 
 function rankOf(file: string): number {
   const rel = relative(SRC, file).replace(/\\/g, "/");
