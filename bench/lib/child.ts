@@ -4,23 +4,40 @@ import { LISTENING_MARK } from "./config";
 /** What a child reports when the parent asks over IPC. */
 export interface ChildStats {
   rss: number;
+  heapUsed: number;
   /** process.cpuUsage() user + system, microseconds. */
   cpuMicros: number;
 }
 
+/** `stats`: the figures now. `gc`: the figures right after full collections (needs `node --expose-gc`). */
+export type ChildRequest = "stats" | "gc";
+export type ChildAnswer = ChildStats | { error: string };
+
 /**
- * Tells the parent this server is ready (one marked line on stdout) and answers its `stats` requests over the
- * IPC channel. Exits when the parent goes away, so an interrupted run leaves no server behind.
+ * Answers the parent's {@link ChildRequest}s over the IPC channel, and exits when the parent goes away, so an
+ * interrupted run leaves no server behind. Stdio servers call this alone: their stdout is the JSON-RPC channel.
  */
-export function announce(url: string): void {
-  process.stdout.write(`${LISTENING_MARK}${url}\n`);
-  process.on("message", (msg) => {
-    if (msg !== "stats" || !process.send) return;
+export function serveStats(): void {
+  process.on("message", (msg: unknown) => {
+    if ((msg !== "stats" && msg !== "gc") || !process.send) return;
+    if (msg === "gc") {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) return void process.send({ error: "gc requested but this server was not started with --expose-gc" });
+      // A second pass collects what the first one's weak callbacks and finalizers released.
+      gc();
+      gc();
+    }
     const cpu = process.cpuUsage();
-    const stats: ChildStats = { rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system };
-    process.send(stats);
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send({ rss, heapUsed, cpuMicros: cpu.user + cpu.system } satisfies ChildStats);
   });
   process.on("disconnect", () => process.exit(0));
+}
+
+/** Tells the parent this HTTP server is ready (one marked line on stdout) and answers its stats requests. */
+export function announce(url: string): void {
+  process.stdout.write(`${LISTENING_MARK}${url}\n`);
+  serveStats();
 }
 
 /** Whole request body as text; bench requests are tiny, so no size limit is needed here. */

@@ -21,3 +21,10 @@ export function secretKeyFromEnv(): KeyObject {
   if (bytes.length < 32) throw new Error(`${SECRET_ENV} must hold at least 32 bytes`);
   return createSecretKey(bytes);
 }
+
+/**
+ * Stdio contenders: the key a server accepts (its configuration) and the credential a client puts in the
+ * server's environment (`API_KEY`, mcpcraft's default). The parent sets both to one random value per run.
+ */
+export const ACCEPTED_KEY_ENV = "BENCH_ACCEPTED_API_KEY";
+export const CLIENT_KEY_ENV = "API_KEY";

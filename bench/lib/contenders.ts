@@ -1,4 +1,4 @@
-/** One server under test: a compiled file in bench/servers, run in its own process. */
+/** One HTTP server under test: a compiled file in bench/servers, run in its own process. */
 export interface Contender {
   id: string;
   label: string;
@@ -6,7 +6,7 @@ export interface Contender {
   session: boolean;
 }
 
-/** In run order. Ratios are computed against the two ids named below. */
+/** The echo workload's servers, in run order. */
 export const CONTENDERS: Contender[] = [
   { id: "bare-http", label: "bare node:http + JWT (ceiling)", session: false },
   { id: "sdk-stateless", label: "raw SDK stateless", session: false },
@@ -16,7 +16,12 @@ export const CONTENDERS: Contender[] = [
   { id: "mcpcraft-stateful", label: "mcpcraft stateful (1 session)", session: true },
 ];
 
+/** The list50 workload's servers: every MCP server above (the ceiling has no tool catalogue to list). */
+export const LIST_CONTENDERS: Contender[] = CONTENDERS.filter((c) => c.id !== "bare-http");
+
+/** Ratios are computed against these, in every HTTP load table. */
 export const BASELINES = [
   { id: "sdk-stateless", name: "raw SDK stateless" },
+  { id: "sdk-stateful", name: "raw SDK stateful" },
   { id: "fastmcp-stateless", name: "fastmcp" },
 ] as const;

@@ -1,5 +1,5 @@
 import autocannon from "autocannon";
-import { CALL_BODY, verifyEcho } from "./mcp-client";
+import type { LoadRequest } from "./requests";
 
 export interface LoadFigures {
   /** Completed responses divided by the measured seconds. */
@@ -11,23 +11,23 @@ export interface LoadFigures {
   errors: number;
   timeouts: number;
   non2xx: number;
-  /** Responses whose body failed {@link verifyEcho} (every non-2xx is one too). */
+  /** Responses whose body failed the request's check (every non-2xx is one too). */
   mismatches: number;
   statusCodes: Record<string, number>;
   seconds: number;
 }
 
-/** `connections` clients sending the echo tools/call back to back for `seconds`, every answer checked. */
-export async function runLoad(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<LoadFigures> {
+/** `connections` clients sending `request` back to back for `seconds`, every answer checked. */
+export async function runLoad(url: string, headers: Record<string, string>, request: LoadRequest, seconds: number, connections: number): Promise<LoadFigures> {
   const result = await autocannon({
     url,
     method: "POST",
     connections,
     duration: seconds,
     headers,
-    body: CALL_BODY,
+    body: request.body,
     idReplacement: true,
-    verifyBody: verifyEcho,
+    verifyBody: request.verify,
     timeout: 10,
   });
   const statusCodes: Record<string, number> = {};

@@ -1,13 +1,13 @@
+import { fmt, markdownTable, times } from "./format";
 import type { LoadFigures } from "./load";
+import type { ServerMeasurement } from "./rounds";
+import { medianOf } from "./stats";
 
 /** One contender measured once (one round). */
-export interface Measurement extends Partial<LoadFigures> {
-  round: number;
-  id: string;
-  label: string;
-  coldStartMs?: number;
-  idleRssMB?: number;
+export interface Measurement extends Partial<LoadFigures>, ServerMeasurement {
   loadedRssMB?: number;
+  /** Size of the probe's answer: servers frame (JSON, SSE) and describe the same result differently. */
+  answerBytes?: number;
   /** Server process CPU (user + system) during the measured seconds, per completed request. */
   cpuMicrosPerReq?: number;
   /**
@@ -15,8 +15,6 @@ export interface Measurement extends Partial<LoadFigures> {
    * (other people's builds and tests): anything well above zero skews the figures.
    */
   otherCpuCores?: number;
-  /** Why this measurement has no figures. */
-  failure?: string;
 }
 
 /** Medians over the measurements used (sums for the error counts), for one contender. */
@@ -37,18 +35,13 @@ export interface Summary {
   coldStartMs: number;
   idleRssMB: number;
   loadedRssMB: number;
+  answerBytes: number;
   /** The most CPU other processes used during the measurements used, in cores. */
   maxOtherCpuCores: number;
   /** req/s divided by each baseline's req/s, keyed by baseline id. */
   ratios: Record<string, number>;
   /** Server CPU per request divided by each baseline's, keyed by baseline id (below 1 = cheaper). */
   cpuRatios: Record<string, number>;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
@@ -67,7 +60,7 @@ export function summarise(
     if (!completed.length) continue;
     const quiet = completed.filter((m) => (m.otherCpuCores ?? 0) <= noiseLimit);
     const ok = quiet.length ? quiet : completed;
-    const of = (pick: (m: Measurement & LoadFigures) => number | undefined) => median(ok.map(pick).filter((v): v is number => v !== undefined));
+    const of = (pick: (m: Measurement & LoadFigures) => number | undefined) => medianOf(ok, pick);
     const sum = (pick: (m: LoadFigures) => number) => ok.reduce((n, m) => n + pick(m), 0);
     out.push({
       id,
@@ -84,6 +77,7 @@ export function summarise(
       coldStartMs: of((m) => m.coldStartMs),
       idleRssMB: of((m) => m.idleRssMB),
       loadedRssMB: of((m) => m.loadedRssMB),
+      answerBytes: of((m) => m.answerBytes),
       maxOtherCpuCores: Math.max(...ok.map((m) => m.otherCpuCores ?? 0)),
       ratios: {},
       cpuRatios: {},
@@ -100,12 +94,9 @@ export function summarise(
   return out;
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–");
-const ratio = (r: number | undefined) => (r === undefined ? "–" : `${r.toFixed(2)}×`);
-
 /** The results as a Markdown table (the same text goes to the terminal and into bench/README.md). */
 export function table(summaries: Summary[], baselines: readonly { id: string; name: string }[]): string {
-  const head = ["server", "req/s", "p50 ms", "p99 ms", "errors / non-2xx / bad body", "server CPU µs/req", "cold start ms", "RSS idle → loaded MB", "others' CPU (cores)", "runs used", ...baselines.map((b) => `× ${b.name}`)];
+  const head = ["server", "req/s", "p50 ms", "p99 ms", "errors / non-2xx / bad body", "server CPU µs/req", "answer bytes", "cold start ms", "RSS idle → loaded MB", "others' CPU (cores)", "runs used", ...baselines.map((b) => `× ${b.name}`)];
   const rows = summaries.map((s) => [
     s.label,
     fmt(s.reqPerSec),
@@ -113,16 +104,14 @@ export function table(summaries: Summary[], baselines: readonly { id: string; na
     fmt(s.p99Ms, 1),
     `${s.errors} / ${s.non2xx} / ${s.mismatches}`,
     fmt(s.cpuMicrosPerReq),
+    fmt(s.answerBytes),
     fmt(s.coldStartMs),
     `${fmt(s.idleRssMB)} → ${fmt(s.loadedRssMB)}`,
     fmt(s.maxOtherCpuCores, 2),
     `${s.runs}/${s.runsCompleted}`,
-    ...baselines.map((b) => ratio(s.ratios[b.id])),
+    ...baselines.map((b) => times(s.ratios[b.id])),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`;
-  return [line(head), rule, ...rows.map(line)].join("\n");
+  return markdownTable(head, rows);
 }
 
 /**

@@ -1,8 +1,11 @@
-// fastmcp 4.20 over httpStream in stateless mode, with an `authenticate` hook running the same JWT check.
+// fastmcp 4.20 over httpStream in stateless mode, with an `authenticate` hook running the same JWT check, and
+// the filler tools BENCH_TOOLS asks for.
 import { FastMCP } from "fastmcp";
 import { z } from "zod";
+import { FILLER_ANSWER, fillerTools } from "../lib/catalogue";
 import { announce } from "../lib/child";
 import { secretKeyFromEnv } from "../lib/config";
+import { fillerZodShape } from "../lib/filler-zod";
 import { freePort } from "../lib/free-port";
 import { verifyBearer } from "../lib/jwt-check";
 
@@ -36,6 +39,10 @@ server.addTool({
   parameters: z.object({ text: z.string().describe("Text to echo") }),
   execute: async ({ text }) => text,
 });
+
+for (const filler of fillerTools()) {
+  server.addTool({ name: filler.name, description: filler.description, parameters: z.object(fillerZodShape()), execute: async () => FILLER_ANSWER });
+}
 
 async function main(): Promise<void> {
   const port = await freePort();
