@@ -62,11 +62,13 @@ export class SseStream {
   }
 
   private corked = true;
+  private wrote = false;
 
   private uncork(flushHeaders: boolean): void {
     if (!this.corked) return;
     this.corked = false;
-    if (flushHeaders && this.open && !this.res.headersSent) this.res.flushHeaders();
+    // `headersSent` turns true at writeHead(), long before anything leaves: track the first write ourselves.
+    if (flushHeaders && this.open && !this.wrote) this.res.flushHeaders();
     this.res.uncork();
   }
 
@@ -78,6 +80,7 @@ export class SseStream {
 
   private write(chunk: string): boolean {
     if (!this.open) return false;
+    this.wrote = true;
     this.res.write(chunk);
     return true;
   }
