@@ -49,7 +49,7 @@ export function introspectingStrategy(): OAuthStrategy {
       clientId: "mcp-resource-server",
       clientSecret: process.env.INTROSPECTION_CLIENT_SECRET!,
     },
-    cacheTtl: 60,
+    cacheTtl: 10,            // a token revoked at the provider still works here for up to 10 s (default 30)
   })
 }
 // #endregion
@@ -71,6 +71,16 @@ export const auth0: OAuthStrategyOptions = {
   audience: "https://mcp.example.com/mcp",
   rolesClaim: "https://mcp.example.com/roles",
 }
+// #endregion
+
+// #region verified-cache
+// The verified-token cache: bigger for many distinct callers, or off to verify every request in full
+export const manyCallers: OAuthStrategyOptions = {
+  issuer: "https://auth.example.com",
+  audience: "https://mcp.example.com/mcp",
+  verifiedCache: { maxEntries: 50_000 },  // default 10 000; least recently used entries go first
+}
+export const verifyEveryRequest: OAuthStrategyOptions = { ...manyCallers, verifiedCache: false }
 // #endregion
 
 // #region verify-token

@@ -1,76 +1,25 @@
-import { createHash, type webcrypto } from "node:crypto";
-import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
-
-/** jose is loaded when an OAuthStrategy first verifies a JWT, not when the package is imported. */
-let jose: typeof import("jose") | undefined;
-const joseLib = (): typeof import("jose") => (jose ??= require("jose"));
 import { inject, injectable, type InjectionToken } from "tsyringe";
 import { AuthenticationError, ConfigurationError, IdentityProviderUnavailableError, InsufficientScopeError } from "../../errors";
 import type { AuthContext, AuthRequest } from "../../contracts/auth-context";
 import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
 import { AcceptedAudiences, audienceMatches } from "../token/audience";
-import { discoverAuthorizationServer } from "../token/authorization-server-metadata";
 import { bearerToken, hasAuthorizationHeader } from "../token/bearer-token";
-import { BoundedCache } from "../token/bounded-cache";
+import { BoundedCache, type CacheStats } from "../token/bounded-cache";
 import { rolesFrom, safeClaims, scopesFrom } from "../token/claims";
 import { idpUrl } from "../token/idp-fetch";
+import { JwksVerifier } from "../token/jwks-verifier";
 import { inspectJws, looksLikeJws } from "../token/jwt-shape";
 import { IntrospectionClient } from "../token/token-introspection";
-import { asAuthFailure, fromJoseError } from "../token/verify-errors";
+import { tokenDigest, verifiedUntil } from "../token/verified-cache";
+import { asAuthFailure } from "../token/verify-errors";
+import { oauthAlgorithms, optionSeconds, protectedResourceMetadata, verifiedCacheSize, type OAuthStrategyOptions } from "./oauth.options";
 
-/** What a custom `verifyToken` returns for a valid token: the claims or the user (`sub` or `id` is the subject). */
-export type OAuthTokenClaims = Record<string, unknown>;
+export type { OAuthStrategyOptions, OAuthTokenClaims } from "./oauth.options";
 
-export interface OAuthStrategyOptions {
-  /** The authorization server's issuer identifier; tokens' `iss` must equal it. Required unless `verifyToken` is given. */
-  issuer?: string;
-  /** This server's canonical URI (RFC 8707); tokens' `aud` must name it. A list accepts any of them. */
-  audience: string | string[];
-  /** JWKS location. Default: discovered once from the issuer's metadata (RFC 8414, then OpenID Connect). */
-  jwksUri?: string;
-  /** RFC 7662 introspection for opaque tokens (and for every token when neither `jwksUri` is given nor discovery wanted). */
-  introspection?: { endpoint: string; clientId: string; clientSecret: string };
-  /** Custom check (the guide's `verifyOAuthToken`): claims/user for a valid token, `null` (or a throw) for an invalid one. Decides alone when given. */
-  verifyToken?: (token: string) => OAuthTokenClaims | null | undefined | Promise<OAuthTokenClaims | null | undefined>;
-  /** Accepted JWT algorithms (asymmetric only). Default `["RS256", "ES256"]`. */
-  algorithms?: string[];
-  /** Claim path of the roles array. Default `roles`. */
-  rolesClaim?: string;
-  /** Claim path of the scopes. Default `scope` (space-separated), with an `scp` array accepted as well. */
-  scopesClaim?: string;
-  /** Longest time a positive introspection result is reused, in seconds (never past the token's `exp`). Default 60. */
-  cacheTtl?: number;
-  /** How long an inactive/invalid introspection verdict is reused, in seconds. Default 5. Outages are never cached. */
-  negativeCacheTtl?: number;
-  /** Timeout for every JWKS, metadata and introspection request, in milliseconds. Default 3000. */
-  timeoutMs?: number;
-  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 5. */
-  clockTolerance?: number;
-  /** Minimum interval between two JWKS refetches caused by unknown `kid`s, in seconds. Default 30. */
-  jwksCooldown?: number;
-  /** Scopes every token must carry; a token lacking one gets 403 `insufficient_scope`. */
-  requiredScopes?: string[];
-  /** RFC 9728 metadata to serve. `resource` defaults to the (first) audience, `authorizationServers` to `[issuer]`. */
-  resourceMetadata?: { resource?: string; authorizationServers?: string[]; scopesSupported?: string[]; resourceName?: string };
-  /** Most entries kept in the introspection cache. Default 10 000. */
-  cacheMaxEntries?: number;
-  /** Clock in epoch milliseconds, for tests. Default `Date.now`. */
-  now?: () => number;
-}
+/** A verified token's claims (with the JWKS version that verified a JWT), or a brief negative introspection answer. */
+type CachedVerdict = { ok: true; claims: Record<string, unknown>; keySet?: number } | { ok: false; error: AuthenticationError };
 
-const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"];
-
-type CachedVerdict = { ok: true; claims: Record<string, unknown> } | { ok: false; error: AuthenticationError };
-
-const sha256 = (value: string): string => createHash("sha256").update(value, "utf8").digest("base64url");
 const own = (obj: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
-
-function positiveSeconds(value: unknown, fallback: number, option: string, allowZero = true): number {
-  const n = value === undefined ? fallback : value;
-  if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
-    throw new ConfigurationError(`OAuthStrategy: ${option} must be a ${allowZero ? "non-negative" : "positive"} number`);
-  return n;
-}
 
 /** Options for `OAuthStrategy` when the container builds it: `container.register(OAUTH_OPTIONS, { useValue: { ... } })`. */
 export const OAUTH_OPTIONS: InjectionToken<OAuthStrategyOptions> = Symbol.for("mcpcraft.OAUTH_OPTIONS");
@@ -78,8 +27,9 @@ export const OAUTH_OPTIONS: InjectionToken<OAuthStrategyOptions> = Symbol.for("m
 /**
  * OAuth 2.1 resource server for MCP (authorization spec 2025-11-25): bearer access tokens checked as JWTs
  * against the issuer's JWKS (jose; one refetch per cooldown for unknown `kid`s), or by RFC 7662
- * introspection (cached no longer than `exp`), or by a custom `verifyToken`. The token's audience must name
- * this server (RFC 8707). An unreachable, slow or garbage-answering provider gives 503, never access.
+ * introspection, or by a custom `verifyToken`. The token's audience must name this server (RFC 8707). A
+ * verified token is reused until its `exp` (an introspection answer for at most `cacheTtl`; see
+ * `verifiedCache`). An unreachable, slow or garbage-answering provider gives 503, never access.
  * The tool context gets `user = { id, ...claims, roles, scopes, token }`, so `context.user.token` works.
  *
  * @example
@@ -106,18 +56,14 @@ export class OAuthStrategy implements AuthStrategy {
   private readonly negativeCacheTtl: number;
   private readonly timeoutMs: number;
   private readonly clockTolerance: number;
-  private readonly jwksCooldownMs: number;
   private readonly requiredScopes: string[];
   private readonly verifyToken?: OAuthStrategyOptions["verifyToken"];
   private readonly introspection?: IntrospectionClient;
-  private readonly jwksEnabled: boolean;
+  private readonly jwks?: JwksVerifier;
   private readonly metadata?: ProtectedResourceMetadata;
   private readonly now: () => number;
   private readonly cache: BoundedCache<CachedVerdict>;
   private readonly inflight = new Map<string, Promise<Record<string, unknown>>>();
-  private jwksUri?: URL;
-  private jwks?: JWTVerifyGetKey;
-  private discovery?: Promise<JWTVerifyGetKey>;
 
   constructor(@inject(OAUTH_OPTIONS, { isOptional: true }) options?: OAuthStrategyOptions) {
     if (!options)
@@ -135,26 +81,18 @@ export class OAuthStrategy implements AuthStrategy {
     else if (!this.verifyToken) throw new ConfigurationError("OAuthStrategy: issuer is required (unless verifyToken is given)");
     this.issuer = options.issuer;
 
-    this.algorithms = options.algorithms ? [...options.algorithms] : ["RS256", "ES256"];
-    if (this.algorithms.length === 0) throw new ConfigurationError("OAuthStrategy: algorithms must not be empty");
-    for (const alg of this.algorithms) {
-      if (typeof alg === "string" && alg.toLowerCase() === "none") throw new ConfigurationError('OAuthStrategy: algorithm "none" is never allowed');
-      if (!ASYMMETRIC_ALGORITHMS.includes(alg))
-        throw new ConfigurationError(
-          `OAuthStrategy: algorithm ${JSON.stringify(alg)} is not allowed; access tokens are verified with public keys (${ASYMMETRIC_ALGORITHMS.join(", ")})`,
-        );
-    }
+    this.algorithms = oauthAlgorithms(options.algorithms);
     this.rolesClaim = options.rolesClaim ?? "roles";
     this.scopesClaim = options.scopesClaim ?? "scope";
-    this.cacheTtl = positiveSeconds(options.cacheTtl, 60, "cacheTtl");
-    this.negativeCacheTtl = positiveSeconds(options.negativeCacheTtl, 5, "negativeCacheTtl");
-    this.timeoutMs = Math.ceil(positiveSeconds(options.timeoutMs, 3000, "timeoutMs", false));
-    this.clockTolerance = positiveSeconds(options.clockTolerance, 5, "clockTolerance");
+    this.cacheTtl = optionSeconds(options.cacheTtl, 30, "cacheTtl");
+    this.negativeCacheTtl = optionSeconds(options.negativeCacheTtl, 5, "negativeCacheTtl");
+    this.timeoutMs = Math.ceil(optionSeconds(options.timeoutMs, 3000, "timeoutMs", false));
+    this.clockTolerance = optionSeconds(options.clockTolerance, 5, "clockTolerance");
     if (this.clockTolerance > 300) throw new ConfigurationError("OAuthStrategy: clockTolerance must be at most 300 seconds");
-    this.jwksCooldownMs = positiveSeconds(options.jwksCooldown, 30, "jwksCooldown") * 1000;
+    const jwksCooldown = optionSeconds(options.jwksCooldown, 30, "jwksCooldown");
     this.requiredScopes = options.requiredScopes ? [...options.requiredScopes] : [];
     this.now = options.now ?? Date.now;
-    this.cache = new BoundedCache(Math.floor(positiveSeconds(options.cacheMaxEntries, 10_000, "cacheMaxEntries")), this.now);
+    this.cache = new BoundedCache(verifiedCacheSize(options), this.now);
 
     if (options.introspection) {
       const { endpoint, clientId, clientSecret } = options.introspection;
@@ -167,21 +105,20 @@ export class OAuthStrategy implements AuthStrategy {
         timeoutMs: this.timeoutMs,
       });
     }
-    if (options.jwksUri !== undefined) this.jwksUri = idpUrl(options.jwksUri, "jwksUri");
+    const jwksUri = options.jwksUri !== undefined ? idpUrl(options.jwksUri, "jwksUri") : undefined;
     // Without a jwksUri but with introspection, every token is introspected; otherwise the JWKS is discovered.
-    this.jwksEnabled = this.jwksUri !== undefined || (!this.introspection && this.issuer !== undefined);
+    if (jwksUri !== undefined || (!this.introspection && this.issuer !== undefined))
+      this.jwks = new JwksVerifier({
+        issuer: this.issuer,
+        jwksUri,
+        algorithms: this.algorithms,
+        timeoutMs: this.timeoutMs,
+        cooldownMs: jwksCooldown * 1000,
+        clockTolerance: this.clockTolerance,
+        now: this.now,
+      });
 
-    const authorizationServers = options.resourceMetadata?.authorizationServers ?? (this.issuer ? [this.issuer] : []);
-    if (authorizationServers.length > 0) {
-      const rm = options.resourceMetadata;
-      this.metadata = {
-        resource: rm?.resource ?? this.audience[0],
-        authorization_servers: [...authorizationServers],
-        ...(rm?.scopesSupported ? { scopes_supported: [...rm.scopesSupported] } : {}),
-        bearer_methods_supported: ["header"],
-        ...(rm?.resourceName ? { resource_name: rm.resourceName } : {}),
-      };
-    }
+    this.metadata = protectedResourceMetadata(options, this.audience[0]);
   }
 
   /** An `Authorization` header is present (the scheme is checked by `authenticate`). */
@@ -197,7 +134,7 @@ export class OAuthStrategy implements AuthStrategy {
     try {
       const token = bearerToken(req);
       if (this.verifyToken) return true;
-      if (looksLikeJws(token) && this.jwksEnabled) {
+      if (looksLikeJws(token) && this.jwks) {
         inspectJws(token, { algorithms: this.algorithms });
         return true;
       }
@@ -223,13 +160,32 @@ export class OAuthStrategy implements AuthStrategy {
     try {
       token = bearerToken(req);
       if (this.verifyToken) claims = await this.viaHook(token);
-      else if (this.jwksEnabled && looksLikeJws(token)) claims = await this.viaJwks(token);
-      else if (this.introspection) claims = await this.viaIntrospection(token);
-      else throw new AuthenticationError("malformed_token");
+      else {
+        const digest = tokenDigest(token);
+        claims = this.fromCache(digest) ?? (await this.verifyFully(token, digest));
+      }
     } catch (err) {
       throw asAuthFailure(err);
     }
     return this.context(claims, token);
+  }
+
+  /** Size, bound and hit counts of the verified-token cache (see `verifiedCache`). */
+  cacheStats(): CacheStats {
+    return this.cache.stats();
+  }
+
+  private fromCache(digest: string): Record<string, unknown> | undefined {
+    // A JWT entry stands only while the key set that verified it is still the one in use.
+    const entry = this.cache.get(digest, (v) => !v.ok || v.keySet === undefined || v.keySet === this.jwks?.keySetVersion);
+    if (entry && !entry.ok) throw new AuthenticationError(entry.error.reason);
+    return entry?.claims;
+  }
+
+  private verifyFully(token: string, digest: string): Promise<Record<string, unknown>> {
+    if (this.jwks && looksLikeJws(token)) return this.viaJwks(this.jwks, token, digest);
+    if (this.introspection) return this.viaIntrospection(token, digest);
+    throw new AuthenticationError("malformed_token");
   }
 
   private async viaHook(token: string): Promise<Record<string, unknown>> {
@@ -255,107 +211,38 @@ export class OAuthStrategy implements AuthStrategy {
     return { ...claims, sub: String(subject) };
   }
 
-  private async viaJwks(token: string): Promise<Record<string, unknown>> {
-    inspectJws(token, { algorithms: this.algorithms });
-    const getKey = await this.keySet();
-    const options: JWTVerifyOptions = {
-      algorithms: this.algorithms,
-      issuer: this.issuer,
-      requiredClaims: ["exp"],
-      clockTolerance: this.clockTolerance,
-      currentDate: new Date(this.now()),
-    };
-    let payload: JWTPayload;
-    try {
-      payload = (await joseLib().jwtVerify(token, getKey, options)).payload;
-    } catch (err) {
-      payload = await this.tryEachMatchingKey(err, token, options);
-    }
-    this.checkTimes(payload as Record<string, unknown>, true);
-    this.checkIdentity(payload as Record<string, unknown>);
-    return payload as Record<string, unknown>;
+  private async viaJwks(jwks: JwksVerifier, token: string, digest: string): Promise<Record<string, unknown>> {
+    const keySet = jwks.keySetVersion;
+    const claims = await jwks.verify(token);
+    this.checkTimes(claims, true);
+    this.checkIdentity(claims);
+    // A key set replaced while this token was being verified may no longer hold its key: keep nothing then.
+    const until = keySet === jwks.keySetVersion ? verifiedUntil(claims, this.now()) : undefined;
+    if (until !== undefined) this.cache.set(digest, { ok: true, claims, keySet }, until);
+    return claims;
   }
 
-  /** A kid-less token matching several JWKS keys (mid-rotation): jose hands back the candidates to try in turn. */
-  private async tryEachMatchingKey(err: unknown, token: string, options: JWTVerifyOptions): Promise<JWTPayload> {
-    const candidates = err as { code?: unknown; [Symbol.asyncIterator]?: () => AsyncIterator<webcrypto.CryptoKey> };
-    if (candidates?.code !== "ERR_JWKS_MULTIPLE_MATCHING_KEYS" || typeof candidates[Symbol.asyncIterator] !== "function")
-      throw fromJoseError(err);
-    let last: unknown = err;
-    for await (const key of candidates as AsyncIterable<webcrypto.CryptoKey>) {
-      try {
-        return (await joseLib().jwtVerify(token, key, options)).payload;
-      } catch (next) {
-        last = next;
-        if ((next as { code?: unknown })?.code !== "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") break;
-      }
-    }
-    throw fromJoseError(last);
-  }
-
-  /** The JWKS, created once; discovered from the issuer's metadata on first use when no jwksUri was given. */
-  private async keySet(): Promise<JWTVerifyGetKey> {
-    if (this.jwks) return this.jwks;
-    if (this.jwksUri) return (this.jwks = this.remoteKeySet(this.jwksUri));
-    // One discovery at a time; a failed one is forgotten so the next request retries (failures are never cached).
-    this.discovery ??= discoverAuthorizationServer(this.issuer!, this.timeoutMs).then(
-      (metadata) => {
-        if (typeof metadata.jwks_uri !== "string") throw new IdentityProviderUnavailableError();
-        this.jwksUri = idpUrl(metadata.jwks_uri, "jwks_uri");
-        return (this.jwks = this.remoteKeySet(this.jwksUri));
-      },
-      (err: unknown) => {
-        this.discovery = undefined;
-        throw err;
-      },
-    );
-    return this.discovery;
-  }
-
-  private remoteKeySet(url: URL): JWTVerifyGetKey {
-    const remote = joseLib().createRemoteJWKSet(url, { cooldownDuration: this.jwksCooldownMs, timeoutDuration: this.timeoutMs });
-    // jose reports a JWKS that is down (fetch TypeError), non-200 or non-JSON (generic JOSEError) in ways that
-    // also occur for bad tokens; here, at key resolution, only "no such key" is about the token.
-    return async (header, token) => {
-      try {
-        return await remote(header, token);
-      } catch (err) {
-        const code = (err as { code?: unknown })?.code;
-        if (code === "ERR_JWKS_NO_MATCHING_KEY") throw new AuthenticationError("unknown_key");
-        if (code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw err;
-        if (code === "ERR_JOSE_NOT_SUPPORTED") throw new AuthenticationError("unsupported_algorithm");
-        throw new IdentityProviderUnavailableError();
-      }
-    };
-  }
-
-  private async viaIntrospection(token: string): Promise<Record<string, unknown>> {
-    const key = sha256(token);
-    const cached = this.cache.get(key);
-    if (cached) {
-      if (cached.ok) return cached.claims;
-      throw new AuthenticationError(cached.error.reason);
-    }
-    let pending = this.inflight.get(key);
+  private viaIntrospection(token: string, digest: string): Promise<Record<string, unknown>> {
+    let pending = this.inflight.get(digest);
     if (!pending) {
-      pending = this.introspect(key, token).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
+      pending = this.introspect(token, digest).finally(() => this.inflight.delete(digest));
+      this.inflight.set(digest, pending);
     }
     return pending;
   }
 
-  private async introspect(key: string, token: string): Promise<Record<string, unknown>> {
+  private async introspect(token: string, digest: string): Promise<Record<string, unknown>> {
     try {
       const claims = safeClaims(await this.introspection!.introspect(token));
       this.checkTimes(claims, false);
       this.checkIdentity(claims);
-      const nowMs = this.now();
-      const exp = typeof claims.exp === "number" ? claims.exp * 1000 : Infinity;
-      // Never reuse a positive answer past the token's own expiry (DESIGN §5: caches never outlive exp).
-      this.cache.set(key, { ok: true, claims }, Math.min(nowMs + this.cacheTtl * 1000, exp));
+      // At most cacheTtl, the documented revocation window, and never past the token's own exp (DESIGN §5).
+      const until = verifiedUntil(claims, this.now(), this.cacheTtl * 1000);
+      if (until !== undefined) this.cache.set(digest, { ok: true, claims }, until);
       return claims;
     } catch (err) {
-      if (err instanceof AuthenticationError) this.cache.set(key, { ok: false, error: err }, this.now() + this.negativeCacheTtl * 1000);
+      // A refusal is kept briefly (see negativeCacheTtl); an outage (IdentityProviderUnavailableError) never is.
+      if (err instanceof AuthenticationError) this.cache.set(digest, { ok: false, error: err }, this.now() + this.negativeCacheTtl * 1000);
       throw err;
     }
   }

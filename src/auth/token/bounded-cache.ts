@@ -1,3 +1,15 @@
+/** How a {@link BoundedCache} is doing: for metrics, and for tests that prove a hit skipped the work. */
+export interface CacheStats {
+  /** Entries held now (expired ones count until they are looked up or evicted). */
+  entries: number;
+  /** The size bound; 0 when caching is off. */
+  maxEntries: number;
+  /** Lookups answered from the cache. */
+  hits: number;
+  /** Lookups that found nothing usable (absent, expired or no longer valid). */
+  misses: number;
+}
+
 /**
  * A small map with a per-entry deadline and a hard size bound, evicting the least recently used entry when
  * full. Used for verification results, where an unbounded cache keyed by attacker-chosen tokens would be a
@@ -12,6 +24,8 @@
  */
 export class BoundedCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private hits = 0;
+  private misses = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -22,16 +36,21 @@ export class BoundedCache<V> {
     return this.entries.size;
   }
 
-  get(key: string): V | undefined {
+  /**
+   * The value stored under `key` while its deadline has not passed. `stillValid` lets the caller retire an
+   * entry for a reason the cache cannot see (a key set that changed since); a refused entry is dropped.
+   */
+  get(key: string, stillValid?: (value: V) => boolean): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (this.now() >= entry.expiresAt) {
-      this.entries.delete(key);
+    if (!entry || this.now() >= entry.expiresAt || (stillValid && !stillValid(entry.value))) {
+      if (entry) this.entries.delete(key);
+      this.misses++;
       return undefined;
     }
     // Re-insert so Map order doubles as recency order.
     this.entries.delete(key);
     this.entries.set(key, entry);
+    this.hits++;
     return entry.value;
   }
 
@@ -52,5 +71,9 @@ export class BoundedCache<V> {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  stats(): CacheStats {
+    return { entries: this.entries.size, maxEntries: Math.max(0, this.maxEntries), hits: this.hits, misses: this.misses };
   }
 }

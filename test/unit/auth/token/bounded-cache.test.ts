@@ -38,4 +38,31 @@ describe("BoundedCache", () => {
     for (let i = 0; i < 1_000; i++) cache.set(`x${i}`, i, 9_999);
     assert.equal(cache.size, 3);
   });
+
+  it("counts hits and misses, and reports its size and bound", () => {
+    const cache = new BoundedCache<string>(2, clock);
+    cache.set("k", "v", 2_000);
+    cache.get("k");
+    cache.get("absent");
+    now = 2_000;
+    cache.get("k");
+    assert.deepEqual(cache.stats(), { entries: 0, maxEntries: 2, hits: 1, misses: 2 });
+    assert.equal(new BoundedCache<string>(-1, clock).stats().maxEntries, 0);
+  });
+
+  it("drops an entry the caller no longer accepts, as a miss", () => {
+    const cache = new BoundedCache<{ version: number }>(10, clock);
+    cache.set("k", { version: 1 }, 9_999);
+    assert.deepEqual(cache.get("k", (v) => v.version === 1), { version: 1 });
+    assert.equal(cache.get("k", (v) => v.version === 2), undefined);
+    assert.equal(cache.size, 0);
+    assert.deepEqual(cache.stats(), { entries: 0, maxEntries: 10, hits: 1, misses: 1 });
+  });
+
+  it("stores nothing when its bound is 0 (caching off)", () => {
+    const cache = new BoundedCache<string>(0, clock);
+    cache.set("k", "v", 9_999);
+    assert.equal(cache.get("k"), undefined);
+    assert.equal(cache.size, 0);
+  });
 });
