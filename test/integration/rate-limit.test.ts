@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { ApiKeyStrategy, createServer, tool, silentLogger, type AuditEvent, type CraftServer, type RateLimitOptions } from "../../src";
-import { startRedis, type RedisProcess } from "../fixtures/redis";
+import { describeWithRedis, startRedis, type RedisProcess } from "../fixtures/redis";
 import { INIT } from "../fixtures/processes";
 
 const GOOD = "sk-rl-good-0123456789abcdef";
@@ -77,7 +77,7 @@ describe("rate limiting failed authentications", () => {
     });
   });
 
-  describe("in Redis, shared by two instances", () => {
+  describeWithRedis("in Redis, shared by two instances", () => {
     let redis: RedisProcess;
     let a: CraftServer;
     let b: CraftServer;
