@@ -35,7 +35,8 @@ const limiterLibrary = (): typeof import("rate-limiter-flexible") => (library ??
  * throttled (express-rate-limit's optimistic counting got 15 × 429 for 20 valid requests here).
  */
 export class AuthFailureLimiter implements RateLimitStore {
-  private readonly memory: RateLimiterMemory;
+  private memoryStore?: RateLimiterMemory;
+  private readonly memoryOptions: { points: number; duration: number; keyPrefix: string };
   private readonly redis?: RateLimiterRedis;
   private readonly ownedClient?: Redis;
   private readonly client?: Redis;
@@ -50,10 +51,9 @@ export class AuthFailureLimiter implements RateLimitStore {
     const duration = options.duration ?? 60;
     if (!(this.points >= 1) || !(duration >= 1)) throw new ConfigurationError("rateLimit: points and duration must be ≥ 1");
     const keyPrefix = options.keyPrefix ?? "mcpcraft:authfail";
-    // Loaded with the first limiter (an HTTP server with auth), not by stdio servers that never limit.
-    const lib = limiterLibrary();
-    this.memory = new lib.RateLimiterMemory({ points: this.points, duration, keyPrefix });
+    this.memoryOptions = { points: this.points, duration, keyPrefix };
     if (options.redis) {
+      const lib = limiterLibrary();
       // ioredis is loaded only when a Redis URL is configured: it costs ~46 ms of start-up for everyone else.
       const client =
         typeof options.redis === "string"
@@ -70,6 +70,9 @@ export class AuthFailureLimiter implements RateLimitStore {
   }
 
   async blockedFor(client: string): Promise<number> {
+    // In memory, nobody is blocked before the first failure: the happy path never loads the library (~20 ms of
+    // start-up) nor asks it anything.
+    if (!this.redis && !this.memoryStore) return 0;
     const res = await this.run((l) => l.get(client));
     if (!res || res.consumedPoints < this.points) return 0;
     return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -112,6 +115,11 @@ export class AuthFailureLimiter implements RateLimitStore {
 
   async close(): Promise<void> {
     if (this.ownedClient) this.ownedClient.disconnect();
+  }
+
+  /** Built at the first failure (or the first Redis outage), not at start-up. */
+  private get memory(): RateLimiterMemory {
+    return (this.memoryStore ??= new (limiterLibrary().RateLimiterMemory)(this.memoryOptions));
   }
 
   private async run<T>(op: (l: RateLimiterAbstract) => Promise<T>): Promise<T> {

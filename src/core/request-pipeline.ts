@@ -118,25 +118,27 @@ export class RequestPipeline {
     const parsed = entry.schema.safeParse(message);
     if (!parsed.success) return failure(id, { code: JsonRpcCode.InvalidParams, message: invalidParams(message.method, parsed.error.issues) });
     const { connection } = inbound;
-    const controller = connection.begin(id);
+    const flight = connection.begin(id);
     const call: Call = {
       id,
       connection,
       principal: inbound.principal,
       relay: inbound.relay,
-      signal: controller.signal,
+      get signal() {
+        return flight.signal;
+      },
       decisions: inbound.decisions ?? this.decisions(inbound.principal),
       progressToken: progressTokenOf(message),
     };
     try {
       const result = await entry.handle(parsed.data, call);
-      return controller.signal.aborted ? undefined : { jsonrpc: "2.0", id, result: result as JSONRPCResultResponse["result"] };
+      return flight.aborted ? undefined : { jsonrpc: "2.0", id, result: result as JSONRPCResultResponse["result"] };
     } catch (err) {
-      if (controller.signal.aborted) return undefined;
+      if (flight.aborted) return undefined;
       if (!(err instanceof McpcraftError)) this.def.logger.error({ event: "request.error", method: message.method, error: (err as Error)?.message }, "handler failed");
       return failure(id, rpcErrorFor(err));
     } finally {
-      connection.end(id, controller);
+      connection.end(id, flight);
     }
   }
 

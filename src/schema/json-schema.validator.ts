@@ -5,7 +5,15 @@ import { exceedsDepth, MAX_INPUT_DEPTH, type InputValidator, type ValidationResu
 /** The guide's property map: `{ userId: { type: "string", description: "…" , optional?: true } }`. */
 export type PropertyMap = Record<string, { type?: string | string[]; description?: string; optional?: boolean; [k: string]: unknown }>;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true });
+const OPTIONS = { allErrors: true, strict: false, coerceTypes: false, useDefaults: true } as const;
+/** Full JSON Schemas come from users: checked against the 2020-12 meta-schema at start-up. */
+let checking: Ajv2020 | undefined;
+/**
+ * Property maps become schemas we write ourselves, so the meta-schema pass (the first one costs ~50 ms of
+ * start-up) buys nothing there; the map's own shape is checked in {@link propertyMapToSchema}.
+ */
+let trusting: Ajv2020 | undefined;
+const JSON_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
 /** A property map's entries are objects, so a string `type` (or `$schema`/`$ref`) marks a full JSON Schema. */
 function isJsonSchema(input: Record<string, unknown>): boolean {
@@ -19,6 +27,9 @@ export function propertyMapToSchema(map: PropertyMap): Record<string, unknown> {
   for (const [name, spec] of Object.entries(map)) {
     if (!spec || typeof spec !== "object") throw new ConfigurationError(`input property "${name}" must be an object like { type: "string" }`);
     const { optional, ...schema } = spec;
+    const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (types.some((t) => typeof t !== "string" || !JSON_TYPES.has(t)))
+      throw new ConfigurationError(`input property "${name}": type must be one of ${[...JSON_TYPES].join(", ")} (or a list of them)`);
     properties[name] = schema;
     if (!optional) required.push(name);
   }
@@ -27,8 +38,12 @@ export function propertyMapToSchema(map: PropertyMap): Record<string, unknown> {
 
 /** Accepts a property map or a full JSON Schema (object-typed) and compiles it once with ajv. */
 export function jsonSchemaValidator(input: Record<string, unknown> | undefined, owner: string): InputValidator {
-  const schema = input === undefined ? { type: "object", properties: {}, additionalProperties: false } : isJsonSchema(input) ? input : propertyMapToSchema(input as PropertyMap);
+  const own = input === undefined || !isJsonSchema(input);
+  const schema = input === undefined ? { type: "object", properties: {}, additionalProperties: false } : own ? propertyMapToSchema(input as PropertyMap) : input;
   if (schema.type !== "object") throw new ConfigurationError(`${owner}: an input schema must have type "object"`);
+  const ajv = own ? (trusting ??= new Ajv2020({ ...OPTIONS, validateSchema: false })) : (checking ??= new Ajv2020(OPTIONS));
+  // ajv fills defaults in place: only a schema with defaults needs the caller's object copied first.
+  const fillsDefaults = JSON.stringify(schema).includes('"default"');
   let check;
   try {
     check = ajv.compile(schema);
@@ -41,7 +56,7 @@ export function jsonSchemaValidator(input: Record<string, unknown> | undefined, 
       const data = value === undefined ? {} : value;
       if (exceedsDepth(data)) return { ok: false, errors: [{ field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` }] };
       // Validate a copy so ajv's defaults never mutate the caller's object.
-      const copy = structuredClone(data);
+      const copy = fillsDefaults ? structuredClone(data) : data;
       if (check(copy)) return { ok: true, value: copy };
       const errors = (check.errors ?? []).map((e) => {
         const path = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
