@@ -17,39 +17,44 @@ export interface InputValidator {
 export const MAX_INPUT_DEPTH = 32;
 
 export function exceedsDepth(value: unknown, limit = MAX_INPUT_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (d >= limit) return true;
-    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
-  }
-  return false;
+  return exceedsShape(value, limit, Infinity) === "depth";
 }
 
 /**
- * Objects wider than this anywhere in the input are refused before validating: 100,000 keys cost a second of CPU
- * in the validator and an error naming every one of them.
+ * Objects wider than this anywhere in a tool's or prompt's input are refused before validating: 100,000 keys cost
+ * a second of CPU in the validator and an error naming every one of them.
  */
 export const MAX_INPUT_KEYS = 1_000;
 
-/** True when some object in `value` has more than `limit` own keys. */
-export function exceedsKeys(value: unknown, limit = MAX_INPUT_KEYS): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length) {
-    const v = stack.pop();
+/**
+ * Which bound `value` breaks first, walking it once without recursion: an object or array nested `maxDepth`
+ * deep, or an object with more than `maxKeys` own keys. Only objects are pushed, so wide arrays of scalars and
+ * long strings cost one pass and no allocation.
+ */
+export function exceedsShape(value: unknown, maxDepth: number, maxKeys: number): "depth" | "keys" | undefined {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length) {
+    const v = values.pop();
+    const d = depths.pop()!;
     if (v === null || typeof v !== "object") continue;
-    const children = Object.values(v as object);
-    if (!Array.isArray(v) && children.length > limit) return true;
-    for (const child of children) stack.push(child);
+    if (d >= maxDepth) return "depth";
+    const children = Array.isArray(v) ? v : Object.values(v as object);
+    if (children !== v && children.length > maxKeys) return "keys";
+    for (const child of children) {
+      if (child === null || typeof child !== "object") continue;
+      values.push(child);
+      depths.push(d + 1);
+    }
   }
-  return false;
+  return undefined;
 }
 
-/** The size checks both validators run first (depth, then width), as the one field error to answer. */
+/** The size checks both validators run first, as the one field error to answer. */
 export function shapeError(value: unknown): FieldError | undefined {
-  if (exceedsDepth(value)) return { field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` };
-  if (exceedsKeys(value)) return { field: "", message: `an object in the input has more than ${MAX_INPUT_KEYS} properties` };
+  const broken = exceedsShape(value, MAX_INPUT_DEPTH, MAX_INPUT_KEYS);
+  if (broken === "depth") return { field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` };
+  if (broken === "keys") return { field: "", message: `an object in the input has more than ${MAX_INPUT_KEYS} properties` };
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import { Connection } from "../core/connection";
 import type { RequestPipeline } from "../core/request-pipeline";
 import { InvalidRequestError, McpcraftError, TransportError } from "../errors";
-import { exceedsDepth } from "../schema/input-validator";
+import { exceedsShape } from "../schema/input-validator";
 import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
 import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
@@ -76,6 +76,8 @@ const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const QUERY_CREDENTIALS = ["access_token", "api_key", "apikey", "token", "key"];
 const MAX_DEPTH = 64;
+/** Wider than any protocol message needs; tool arguments have their own, smaller cap (MAX_INPUT_KEYS). */
+const MAX_WIDTH = 10_000;
 
 /**
  * The framework's own Streamable HTTP transport on `node:http`. It runs DESIGN §4's checks on every request in
@@ -237,7 +239,8 @@ export class HttpHost {
       }
     }
     if (body === null || typeof body !== "object") throw new InvalidRequestError("Invalid Request: expected a JSON-RPC object or batch");
-    if (exceedsDepth(body, MAX_DEPTH)) throw new InvalidRequestError("Invalid Request: JSON nested too deeply");
+    const broken = exceedsShape(body, MAX_DEPTH, MAX_WIDTH);
+    if (broken) throw new InvalidRequestError(broken === "depth" ? "Invalid Request: JSON nested too deeply" : `Invalid Request: an object has more than ${MAX_WIDTH} properties`);
     const batch = Array.isArray(body);
     const list = batch ? (body as unknown[]) : [body];
     if (list.length === 0) throw new InvalidRequestError("Invalid Request: empty batch");
