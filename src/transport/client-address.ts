@@ -107,6 +107,7 @@ export function forwardedHops(req: IncomingMessage): string[] {
 
 /** The `for` parameter of one element (`for=192.0.2.60;proto=http;by=203.0.113.43`), or `unknown`. */
 function forOf(element: string): string {
+  if ((element.match(/"/g)?.length ?? 0) % 2 === 1) return "unknown";
   for (const pair of element.split(";")) {
     const eq = pair.indexOf("=");
     if (eq === -1 || pair.slice(0, eq).trim().toLowerCase() !== "for") continue;
