@@ -33,8 +33,11 @@ export interface ToolDecoratorOptions {
   name?: string;
   title?: string;
   description: string;
-  /** The input DTO class; defaults to the type of the first parameter that is not `@Ctx()`. */
-  input?: Class;
+  /**
+   * The input: a DTO class, or a JSON Schema object (type "object", passed to `tools/list` as is and validated with
+   * it). Defaults to the DTO type of the first parameter that is not `@Ctx()`.
+   */
+  input?: Class | Record<string, unknown>;
   annotations?: Record<string, unknown>;
 }
 
