@@ -38,6 +38,11 @@ export interface ToolDecoratorOptions {
    * it). Defaults to the DTO type of the first parameter that is not `@Ctx()`.
    */
   input?: Class | Record<string, unknown>;
+  /**
+   * The tool's `outputSchema`: a DTO class or a JSON Schema object. The tool's structured result (an object it
+   * returns, or `structuredContent`) is validated against it before it leaves.
+   */
+  output?: Class | Record<string, unknown>;
   annotations?: Record<string, unknown>;
 }
 

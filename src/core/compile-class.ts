@@ -15,6 +15,7 @@ import {
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
+import { schemaValidator } from "../schema/schema-source";
 import { completers, snakeCase, templateVariables, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent } from "./requirement";
 
@@ -111,6 +112,7 @@ function compileMember(cls: Class, member: MemberMetadata) {
       description: opts.description ?? "",
       annotations: opts.annotations,
       input,
+      output: opts.output === undefined ? undefined : schemaValidator(opts.output, `@Tool ${owner} output`),
       requirement,
       invoke: invoker(cls, member.method, plan),
     };
