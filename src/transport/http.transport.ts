@@ -14,7 +14,7 @@ import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustP
 import { BodyTooLarge, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
-import { nodeServerLimits, type SocketLimits } from "./socket-limits";
+import { applySocketLimits, nodeServerLimits, type SocketLimits } from "./socket-limits";
 import { StatefulRoutes } from "./stateful-routes";
 
 export interface HttpHandlerOptions {
@@ -122,8 +122,7 @@ export class HttpHost {
     if (!this.allowedHosts && LOOPBACK.has(host.toLowerCase())) this.allowedHosts = new Set(LOOPBACK);
     const limits = nodeServerLimits(this.options);
     const server = createHttpServer(limits.options, this.handler);
-    server.keepAliveTimeout = limits.keepAliveTimeout;
-    server.maxConnections = limits.maxConnections;
+    applySocketLimits(server, limits, this.pipeline.def.logger);
     this.nodeServers.add(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -1,4 +1,5 @@
-import type { ServerOptions } from "node:http";
+import type { Server, ServerOptions } from "node:http";
+import type { Logger } from "../contracts/logger";
 import { ConfigurationError } from "../errors";
 
 /**
@@ -62,4 +63,25 @@ export function nodeServerLimits(limits: SocketLimits): NodeServerLimits {
   // Node enforces both timeouts from a periodic sweep (30 s by default), so a 10 s limit could hold for 40 s.
   const connectionsCheckingInterval = Math.max(25, Math.min(1_000, Math.floor(headersTimeout / 4)));
   return { options: { headersTimeout, requestTimeout, connectionsCheckingInterval }, keepAliveTimeout, maxConnections };
+}
+
+const DROP_LOG_INTERVAL_MS = 30_000;
+
+/**
+ * Sets the limits Node takes as properties, and reports sockets refused at the cap: at warn level, at most once
+ * per 30 s with the count since the last line, so a flood does not become a flood of log lines.
+ */
+export function applySocketLimits(server: Server, limits: NodeServerLimits, logger: Logger): void {
+  server.keepAliveTimeout = limits.keepAliveTimeout;
+  server.maxConnections = limits.maxConnections;
+  let dropped = 0;
+  let last = 0;
+  server.on("drop", () => {
+    dropped++;
+    const now = Date.now();
+    if (now - last < DROP_LOG_INTERVAL_MS) return;
+    last = now;
+    logger.warn({ event: "http.connections_capped", maxConnections: limits.maxConnections, dropped }, "connections refused: maxConnections reached");
+    dropped = 0;
+  });
 }

@@ -101,7 +101,8 @@ describe("socket bounds of listen(): timeouts and a connection cap", () => {
   });
 
   it("closes connections above maxConnections and serves again once there is room", async () => {
-    const { server, url, port } = await start({ stateless: true, maxConnections: 2, timeouts: { idleMs: 60_000 } });
+    const cap = capture();
+    const { server, url, port } = await start({ stateless: true, maxConnections: 2, timeouts: { idleMs: 60_000 } }, cap);
     try {
       // Two kept-alive sockets that were served, so the server has surely counted them.
       const held = await Promise.all([connect(port), connect(port)]);
@@ -121,6 +122,8 @@ describe("socket bounds of listen(): timeouts and a connection cap", () => {
       extra.write("GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       await closed(extra);
       assert.equal(answered, false, "the socket over the cap got no answer");
+      const warned = await waitFor("the cap to be reported", () => cap.lines.find((l) => l.includes("http.connections_capped")));
+      assert.deepEqual({ ...JSON.parse(warned), msg: undefined }, { level: "warn", event: "http.connections_capped", maxConnections: 2, dropped: 1, msg: undefined });
       held.forEach((s) => s.destroy());
       await waitFor("a served request once the held sockets are gone", async () => (await rawRequest(url, { headers: auth, body: INIT })).status === 200);
     } finally {
