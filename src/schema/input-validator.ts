@@ -28,8 +28,8 @@ export const MAX_INPUT_KEYS = 1_000;
 
 /**
  * Which bound `value` breaks first, walking it once without recursion: an object or array nested `maxDepth`
- * deep, or an object with more than `maxKeys` own keys. Only objects are pushed, so wide arrays of scalars and
- * long strings cost one pass and no allocation.
+ * deep, or an object with more than `maxKeys` own keys. Only objects and arrays are pushed: the scalars of a wide
+ * array never reach the stack.
  */
 export function exceedsShape(value: unknown, maxDepth: number, maxKeys: number): "depth" | "keys" | undefined {
   const values: unknown[] = [value];
