@@ -148,6 +148,25 @@ export class ProtocolError extends McpcraftError {
   }
 }
 
+/**
+ * A tool ran past its deadline (`@Tool({ timeout })`, `tool({ timeout })` or the server's `timeouts.toolMs`):
+ * JSON-RPC -32031. The call's `ctx.signal` is aborted with this error, so a tool that listens stops.
+ *
+ * @example
+ * ```ts
+ * tool({ name: "report", description: "Build a report", timeout: 30_000,
+ *   run: async (_args, ctx) => buildReport({ signal: ctx.signal }) })   // past 30 s: -32031, signal aborted
+ * ```
+ */
+export class ToolTimeoutError extends McpcraftError {
+  constructor(
+    readonly tool: string,
+    readonly timeoutMs: number,
+  ) {
+    super("tool_timeout", `Tool ${tool} timed out after ${timeoutMs} ms`);
+  }
+}
+
 /** Refusals of the HTTP transport itself, before any JSON-RPC handler runs. Each has one row in the table. */
 export type TransportErrorCode =
   | "parse_error"
@@ -193,6 +212,8 @@ export const JsonRpcCode = {
   Forbidden: -32003,
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
+  /** Clear of the 2026-07-28 revision's -32020…-32022 and -32042. */
+  ToolTimeout: -32031,
 } as const;
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
@@ -254,6 +275,9 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  // Answered in-band (HTTP 200) like every call's error; 504 is for a caller that maps it to HTTP itself.
+  if (err instanceof ToolTimeoutError)
+    return { status: 504, jsonRpcCode: JsonRpcCode.ToolTimeout, message: err.message, data: { tool: err.tool, timeoutMs: err.timeoutMs } };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {

@@ -1,10 +1,11 @@
 import "reflect-metadata";
 
-export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions } from "./server/create-server";
+export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions, type TimeoutOptions } from "./server/create-server";
 export { CraftServer, type ListenOptions } from "./server/craft-server";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";
+export type { CloseOptions } from "./core/pending-work";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
@@ -51,6 +52,7 @@ export {
   IdentityProviderUnavailableError,
   RateLimitedError,
   NotFoundError,
+  ToolTimeoutError,
   JsonRpcCode,
   type AuthFailureReason,
 } from "./errors";

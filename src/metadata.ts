@@ -36,6 +36,8 @@ export interface ToolDecoratorOptions {
   /** The input DTO class; defaults to the type of the first parameter that is not `@Ctx()`. */
   input?: Class;
   annotations?: Record<string, unknown>;
+  /** Milliseconds the tool may run before the call answers -32031 and its signal aborts; 0 turns off the server's default. */
+  timeout?: number;
 }
 
 /** Completer functions keyed by prompt argument or URI-template variable (see `completion/complete`). */

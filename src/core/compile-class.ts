@@ -14,7 +14,7 @@ import {
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
-import { completers, snakeCase, templateVariables, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { completers, snakeCase, templateVariables, toolTimeout, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent } from "./requirement";
 
 const NOT_A_DTO = new Set<unknown>([Object, Function, String, Number, Boolean, Array, Symbol, BigInt, Promise, undefined]);
@@ -105,6 +105,7 @@ function compileMember(cls: Class, member: MemberMetadata) {
       annotations: opts.annotations,
       input,
       requirement,
+      timeoutMs: toolTimeout(opts.timeout, `@Tool ${owner}`),
       invoke: invoker(cls, member.method, plan),
     };
     return tool;

@@ -21,6 +21,8 @@ export interface ToolDefinition {
   annotations?: Record<string, unknown>;
   input: InputValidator;
   requirement: Requirement;
+  /** The tool's own deadline in ms (0: none, even when the server has a default); absent: the server's. */
+  timeoutMs?: number;
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
 }
@@ -68,6 +70,8 @@ export interface ServerDefinition {
   anonymous: boolean;
   hideUnauthorized: boolean;
   policyTimeoutMs: number;
+  /** Default deadline of every tool without its own `timeout`; absent: none. */
+  toolTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
@@ -82,6 +86,14 @@ export function completers(map: unknown, known: string[], owner: string): Record
     if (!known.includes(name)) throw new ConfigurationError(`${owner}: complete.${name} names no argument or template variable (known: ${known.join(", ") || "none"})`);
   }
   return map as Record<string, Completer>;
+}
+
+/** Checks a tool's `timeout` at start-up: absent, 0 (no deadline) or a positive number of milliseconds. */
+export function toolTimeout(value: unknown, owner: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value) || value > 2 ** 31 - 1)
+    throw new ConfigurationError(`${owner}: timeout must be a number of milliseconds (0 for none), got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** The variable names of an RFC 6570 level-1 template. */

@@ -12,6 +12,8 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   /** The guide's property map, a full JSON Schema (type "object"), or a class-validator DTO class. */
   input?: PropertyMap | Record<string, unknown> | Class;
   annotations?: Record<string, unknown>;
+  /** Milliseconds the tool may run before the call answers -32031 and its signal aborts; 0 turns off the server's default. */
+  timeout?: number;
   run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
 }
 

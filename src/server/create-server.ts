@@ -3,12 +3,22 @@ import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
+import { toolTimeout } from "../core/definition";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
 import { getServerMetadata, type Class } from "../metadata";
 import { LOGGER } from "../contracts/tokens";
 import { resolveAuth, type AuthSpec } from "./auth-config";
 import { CraftServer } from "./craft-server";
+
+/** Deadlines of the server's work. */
+export interface TimeoutOptions {
+  /**
+   * Milliseconds any tool may run before its call answers -32031 (`ToolTimeoutError`) and its `ctx.signal`
+   * aborts; a tool's own `timeout` wins. Default: none (SDK clients cancel their own requests after 60 s).
+   */
+  toolMs?: number;
+}
 
 export interface AuthorizationOptions {
   /** Hide what the caller may not use from `tools/list` & co. Default true. */
@@ -32,6 +42,8 @@ interface CommonOptions {
    * counts across instances, or `false` to turn it off.
    */
   rateLimit?: RateLimitOptions | false;
+  /** `{ toolMs }`: the default deadline of every tool. */
+  timeouts?: TimeoutOptions;
 }
 
 /** The functional API's options (DESIGN §1a). */
@@ -85,6 +97,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
   const authorization = { ...(meta?.authorization ?? {}), ...(options.authorization ?? {}) };
   const policyTimeoutMs = authorization.policyTimeoutMs ?? 5000;
   if (!(policyTimeoutMs > 0)) throw new ConfigurationError("authorization.policyTimeoutMs must be positive");
+  const toolTimeoutMs = toolTimeout(options.timeouts?.toolMs, "timeouts.toolMs") || undefined;
 
   return new CraftServer({
     name: meta?.name ?? (options as ServerOptions).name,
@@ -94,6 +107,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     anonymous,
     hideUnauthorized: authorization.hideUnauthorized !== false,
     policyTimeoutMs,
+    toolTimeoutMs,
     container: root,
     logger,
     onAudit: options.onAudit,
