@@ -7,7 +7,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { waitFor } from "../fixtures/oauth";
 import { DIST, INIT } from "../fixtures/processes";
-import { buildDeadlinesServer, fixtureEvents } from "../fixtures/servers/deadlines.server";
+import { buildDeadlinesServer, deadlinesOverHttp, fixtureEvents } from "../fixtures/servers/deadlines.server";
 
 const FIXTURE = path.join(DIST, "test", "fixtures", "servers", "deadlines.server.js");
 
@@ -54,18 +54,13 @@ const textOf = (r: any): string => r.content?.[0]?.text ?? "";
 
 describe("cancellation: notifications/cancelled and closed connections abort ctx.signal", () => {
   it("over stateful HTTP: the cancel arrives in its own POST and aborts the call's signal; the call gets no answer", async () => {
-    const server = buildDeadlinesServer();
-    const { url } = await server.listen({ port: 0 });
-    const transport = new StreamableHTTPClientTransport(new URL(url));
-    const client = new Client({ name: "test", version: "1.0.0" });
+    const { client, transport, close } = await deadlinesOverHttp();
     try {
-      await client.connect(transport);
       const seen = watch(transport);
       await cancelAndCheck(client, seen, "http-cancel", async () => fixtureEvents().join("\n"));
       assert.ok(transport.sessionId, "a stateful session carried both POSTs");
     } finally {
-      await client.close();
-      await server.close({ timeoutMs: 0 });
+      await close();
     }
   });
 

@@ -7,7 +7,7 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigurationError, createServer, JsonRpcCode, Server, silentLogger, Tool, ToolTimeoutError, tool } from "../../src";
 import { rpcErrorFor } from "../../src/errors";
 import { DIST } from "../fixtures/processes";
-import { buildDeadlinesServer, fixtureEvents } from "../fixtures/servers/deadlines.server";
+import { deadlinesOverHttp, fixtureEvents } from "../fixtures/servers/deadlines.server";
 
 const FIXTURE = path.join(DIST, "test", "fixtures", "servers", "deadlines.server.js");
 const textOf = (r: any): string => r.content?.[0]?.text ?? "";
@@ -35,16 +35,7 @@ describe("tool timeouts: past its deadline a call answers -32031 and its signal 
   describe("over HTTP", () => {
     let close: () => Promise<void>;
     let client: Client;
-    before(async () => {
-      const server = buildDeadlinesServer();
-      const { url } = await server.listen({ port: 0 });
-      client = new Client({ name: "test", version: "1.0.0" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-      close = async () => {
-        await client.close();
-        await server.close({ timeoutMs: 0 });
-      };
-    });
+    before(async () => ({ client, close } = await deadlinesOverHttp()));
     after(() => close());
 
     it("tool({ timeout }): the error is answered and the tool's signal aborted with a ToolTimeoutError", async () => {
