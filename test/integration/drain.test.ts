@@ -1,32 +1,14 @@
 import assert from "node:assert/strict";
-import { createServer as createHttpServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { waitFor } from "../fixtures/oauth";
 import { DIST, INIT, httpClient, rawPost, startHttpExample, type RunningServer } from "../fixtures/processes";
-import { buildDeadlinesServer, deadlinesOverHttp, fixtureEvents } from "../fixtures/servers/deadlines.server";
+import { buildDeadlinesServer, deadlinesOverHttp, fixtureEvents, startHolder } from "../fixtures/servers/deadlines.server";
 
 const FIXTURE = path.join(DIST, "test", "fixtures", "servers", "deadlines.server.js");
 const textOf = (r: any): string => r.content?.[0]?.text ?? "";
-
-/** The test's side of the `hold` tool: each call's request waits here until the test answers it. */
-async function startHolder(): Promise<{ url: string; held: ServerResponse[]; close(): Promise<void> }> {
-  const held: ServerResponse[] = [];
-  const server = createHttpServer((_req, res) => void held.push(res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hold`,
-    held,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const exitOf = (run: RunningServer) =>
   new Promise<number | null>((resolve) => {

@@ -6,8 +6,9 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { ConfigurationError, createServer, JsonRpcCode, Server, silentLogger, Tool, ToolTimeoutError, tool } from "../../src";
 import { rpcErrorFor } from "../../src/errors";
+import { waitFor } from "../fixtures/oauth";
 import { DIST } from "../fixtures/processes";
-import { deadlinesOverHttp, fixtureEvents } from "../fixtures/servers/deadlines.server";
+import { buildDeadlinesServer, deadlinesOverHttp, fixtureEvents, startHolder } from "../fixtures/servers/deadlines.server";
 
 const FIXTURE = path.join(DIST, "test", "fixtures", "servers", "deadlines.server.js");
 const textOf = (r: any): string => r.content?.[0]?.text ?? "";
@@ -77,6 +78,27 @@ describe("tool timeouts: past its deadline a call answers -32031 and its signal 
       await assertTimedOut(client.callTool({ name: "timed", arguments: { tag: "own" } }), "timed", 100);
     } finally {
       await client.close();
+    }
+  });
+
+  it("timeout: 0 exempts a tool from the server's default: it outlives a later call that hit the default", async () => {
+    const holder = await startHolder();
+    const held = holder.held;
+    const server = buildDeadlinesServer({ toolMs: 100, holdUrl: holder.url });
+    const { url } = await server.listen({ port: 0 });
+    const client = new Client({ name: "test", version: "1.0.0" });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const untimed = client.callTool({ name: "hold", arguments: { tag: "exempt" } });
+      await waitFor("the exempt call to reach the holder", () => held.length === 1);
+      // Started later, under the 100 ms default: once it has timed out, the exempt call has run longer than that.
+      await assertTimedOut(client.callTool({ name: "wait_for_abort", arguments: { tag: "defaulted" } }), "wait_for_abort", 100);
+      held[0].end("still here");
+      assert.equal(textOf(await untimed), "released: still here");
+    } finally {
+      await client.close();
+      await server.close({ timeoutMs: 0 });
+      await holder.close();
     }
   });
 

@@ -33,6 +33,7 @@ export function toolHandlers(parts: HandlerParts): MethodTable {
         // A refusal raised inside the tool keeps its JSON-RPC meaning, and so does its deadline (whether the race
         // or the tool rethrowing its signal's reason raised it); anything else is the tool's own failure, which the
         // model should see (spec 2025-11-25: tool execution errors are results, not protocol errors).
+        if (err instanceof ToolTimeoutError) ctx.log.warn({ event: "tool.timeout", tool: tool.name, timeoutMs: err.timeoutMs }, "tool ran past its deadline");
         if (err instanceof ForbiddenError || err instanceof ProtocolError || err instanceof ToolTimeoutError) throw err;
         // A cancelled call is answered by no one: its tool stopping is what was asked, not a failure to report.
         if (call.flight.aborted) throw err;
