@@ -20,6 +20,8 @@ export interface ToolDefinition {
   description: string;
   annotations?: Record<string, unknown>;
   input: InputValidator;
+  /** The declared `outputSchema`: `structuredContent` is checked against it before it leaves. */
+  output?: InputValidator;
   requirement: Requirement;
   /** The tool's own deadline in ms (0: none, even when the server has a default); absent: the server's. */
   timeoutMs?: number;
