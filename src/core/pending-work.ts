@@ -29,15 +29,16 @@ export class PendingWork {
     return this.count;
   }
 
-  /** Counts `work` until it settles; resolves or rejects as it does. */
-  async add<T>(work: Promise<T>): Promise<T> {
+  /** Counts `work` until it settles, and hands it back untouched (one extra reaction per request, no wrapper). */
+  add<T>(work: Promise<T>): Promise<T> {
     this.count++;
-    try {
-      return await work;
-    } finally {
-      if (--this.count === 0) for (const wake of [...this.waiters]) wake();
-    }
+    work.then(this.settled, this.settled);
+    return work;
   }
+
+  private readonly settled = (): void => {
+    if (--this.count === 0) for (const wake of [...this.waiters]) wake();
+  };
 
   /** True once nothing is pending, false if `timeoutMs` passes first. */
   idle(timeoutMs: number): Promise<boolean> {
