@@ -1,12 +1,13 @@
 import "reflect-metadata";
 
-export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions } from "./server/create-server";
+export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions, type TimeoutOptions } from "./server/create-server";
 export { CraftServer, type ListenOptions } from "./server/craft-server";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";
 export type { TrustProxy, ForwardedHeader } from "./transport/client-address";
 export type { SocketLimits, SocketTimeouts } from "./transport/socket-limits";
+export type { CloseOptions } from "./core/pending-work";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
@@ -55,6 +56,7 @@ export {
   AuthenticationTimeoutError,
   RateLimitedError,
   NotFoundError,
+  ToolTimeoutError,
   JsonRpcCode,
   type AuthFailureReason,
 } from "./errors";
