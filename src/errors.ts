@@ -125,6 +125,26 @@ export class RateLimitedError extends McpcraftError {
 }
 
 /**
+ * A principal called a tool more often than its quota (`@RateLimit`, `tool({ rateLimit })`, `quotas.default`)
+ * allows: JSON-RPC -32032, in-band, with `data: { retryAfterSeconds, tool }`.
+ */
+export class QuotaExceededError extends McpcraftError {
+  constructor(
+    readonly tool: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("quota_exceeded", `Quota exceeded for tool ${tool}: retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** One session (or connection) has more requests in flight than `maxInFlightPerSession`: JSON-RPC -32033, in-band. */
+export class TooManyInFlightError extends McpcraftError {
+  constructor(readonly maxInFlight: number) {
+    super("too_many_in_flight", "Too many requests in flight");
+  }
+}
+
+/**
  * What a handler looked up does not exist — a resource URI above all: JSON-RPC -32002 (MCP's "resource not
  * found"). Throw it from a resource handler to answer that; unknown tools and prompts are -32602 instead.
  */
@@ -193,6 +213,9 @@ export const JsonRpcCode = {
   Forbidden: -32003,
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
+  /** Clear of the 2026 revision's -32020…-32022 and -32042. */
+  QuotaExceeded: -32032,
+  TooManyInFlight: -32033,
 } as const;
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
@@ -254,6 +277,11 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  // Both travel in-band (HTTP 200) from the pipeline; the status is for a refusal made before any JSON-RPC handler.
+  if (err instanceof QuotaExceededError)
+    return { status: 429, jsonRpcCode: JsonRpcCode.QuotaExceeded, message: err.message, data: { retryAfterSeconds: err.retryAfterSeconds, tool: err.tool }, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof TooManyInFlightError)
+    return { status: 429, jsonRpcCode: JsonRpcCode.TooManyInFlight, message: err.message, data: { maxInFlight: err.maxInFlight }, retryAfterSeconds: 1 };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {

@@ -20,13 +20,15 @@ export { RequireRole } from "./decorators/require-role.decorator";
 export { RequireScope } from "./decorators/require-scope.decorator";
 export { Authorize } from "./decorators/authorize.decorator";
 export { Public } from "./decorators/public.decorator";
+export { RateLimit } from "./decorators/rate-limit.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
-export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
+export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec, QuotaSpec } from "./metadata";
 
 export type { ToolContext, Policy } from "./contracts/tool-context";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
-export type { AuditEvent, AuditHook } from "./auth/audit";
+export type { AuditEvent, AuditEventInput, AuditFacts, AuditHook } from "./auth/audit";
+export type { QuotaOptions } from "./auth/tool-quota";
 export { AuthFailureLimiter, type RateLimitOptions, type RateLimitStore } from "./auth/rate-limit";
 export type { Logger } from "./logger";
 export { createDefaultLogger, silentLogger } from "./logger";
@@ -50,6 +52,8 @@ export {
   InsufficientScopeError,
   IdentityProviderUnavailableError,
   RateLimitedError,
+  QuotaExceededError,
+  TooManyInFlightError,
   NotFoundError,
   JsonRpcCode,
   type AuthFailureReason,

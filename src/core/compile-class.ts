@@ -8,6 +8,7 @@ import {
   getMembers,
   getMethodAuthz,
   getMethodParamTypes,
+  getRateLimit,
   type Class,
   type MemberMetadata,
 } from "../metadata";
@@ -106,6 +107,7 @@ function compileMember(cls: Class, member: MemberMetadata) {
       input,
       requirement,
       invoke: invoker(cls, member.method, plan),
+      rateLimit: getRateLimit(cls, member.method),
     };
     return tool;
   }

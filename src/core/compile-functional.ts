@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../errors";
-import type { Class } from "../metadata";
+import { checkQuota, type Class } from "../metadata";
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { PromptSpec } from "../functional/prompt";
@@ -28,6 +28,7 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
     input,
     requirement,
     invoke: async ([args], ctx) => run(args, ctx),
+    rateLimit: spec.rateLimit === undefined ? undefined : checkQuota(spec.rateLimit, owner),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Class } from "../metadata";
+import type { Class, QuotaSpec } from "../metadata";
 import type { AuthorizationFields } from "../contracts/requirement";
 import type { ToolContext } from "../contracts/tool-context";
 import type { PropertyMap } from "../schema/json-schema.validator";
@@ -12,6 +12,11 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   /** The guide's property map, a full JSON Schema (type "object"), or a class-validator DTO class. */
   input?: PropertyMap | Record<string, unknown> | Class;
   annotations?: Record<string, unknown>;
+  /**
+   * At most `points` calls per `duration` seconds per principal (as `@RateLimit`); `false` exempts the tool from
+   * the server's `quotas.default`.
+   */
+  rateLimit?: QuotaSpec | false;
   run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
 }
 

@@ -11,6 +11,8 @@ import { answerPost } from "./post-answer";
 import { SessionStore } from "./session-store";
 
 const principalKey = (auth: AuthContext | undefined) => (auth ? `${auth.strategy}\u0000${auth.subject}` : "anonymous");
+/** Who sent a request, as the HTTP host admitted it. */
+type Who = { principal: AuthContext | undefined; decisions: DecisionMemo; clientAddress?: string };
 const isInitialize = (m: JSONRPCMessage) => "method" in m && m.method === "initialize";
 
 /**
@@ -33,7 +35,7 @@ export class StatefulRoutes {
     req: IncomingMessage,
     res: ServerResponse,
     body: { messages: JSONRPCMessage[]; batch: boolean } | undefined,
-    who: { principal: AuthContext | undefined; decisions: DecisionMemo },
+    who: Who,
   ): Promise<void> {
     const sid = req.headers["mcp-session-id"];
     const principal = principalKey(who.principal);
@@ -60,7 +62,7 @@ export class StatefulRoutes {
     this.sessions.closeAll();
   }
 
-  private async open(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, principal: string, who: { principal: AuthContext | undefined; decisions: DecisionMemo }): Promise<void> {
+  private async open(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, principal: string, who: Who): Promise<void> {
     if (body.messages.length > 1) throw new TransportError("already_initialized", "Invalid Request: Only one initialization request is allowed");
     this.sessions.makeRoomFor(principal);
     if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) throw new TransportError("too_many_sessions", "Too many sessions", { "retry-after": "5" });
@@ -69,8 +71,8 @@ export class StatefulRoutes {
     return this.post(res, body, session, who);
   }
 
-  private post(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, session: HttpSession, who: { principal: AuthContext | undefined; decisions: DecisionMemo }): Promise<void> {
-    return answerPost(res, body.messages, { connection: session.connection, principal: who.principal, decisions: who.decisions }, this.pipeline, {
+  private post(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, session: HttpSession, who: Who): Promise<void> {
+    return answerPost(res, body.messages, { connection: session.connection, principal: who.principal, decisions: who.decisions, clientAddress: who.clientAddress }, this.pipeline, {
       json: this.options.jsonResponse ?? false,
       headers: session.headers,
       batch: body.batch,
