@@ -31,7 +31,7 @@ export type { AuditEvent, AuditEventInput, AuditFacts, AuditHook } from "./auth/
 export type { QuotaOptions } from "./auth/tool-quota";
 export { AuthFailureLimiter, type RateLimitOptions, type RateLimitStore } from "./auth/rate-limit";
 export type { Logger } from "./logger";
-export { createDefaultLogger, silentLogger } from "./logger";
+export { createDefaultLogger, redactSecrets, silentLogger } from "./logger";
 
 export { ApiKeyStrategy, API_KEY_OPTIONS, type ApiKeyStrategyOptions, type ApiKeyEntry } from "./auth/strategies/api-key.strategy";
 export { JwtStrategy, JWT_OPTIONS, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";

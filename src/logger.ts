@@ -26,6 +26,13 @@ const isPlain = (v: object) => Array.isArray(v) || Object.getPrototypeOf(v) === 
 /**
  * A copy of `value` with every credential replaced by "[redacted]", at any depth and in arrays; untouched
  * branches are shared, and the caller's object is never changed. Class instances (errors, dates) are left to pino.
+ * The default logger applies it to every line; use it in a logger of your own.
+ *
+ * @example
+ * ```ts
+ * redactSecrets({ req: { headers: { "X-Api-Key": "sk-…", host: "api" } } })
+ * // → { req: { headers: { "X-Api-Key": "[redacted]", host: "api" } } }
+ * ```
  */
 export function redactSecrets(value: unknown, depth = 0, seen = new Set<object>()): unknown {
   if (typeof value === "string") return SECRET_VALUE.test(value) ? CENSOR : value;
