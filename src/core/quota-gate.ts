@@ -10,21 +10,25 @@ import type { ServerDefinition, ToolDefinition } from "./definition";
  * counts, so a flood of invalid arguments is bounded too.
  */
 export class QuotaGate {
-  readonly quotas: ToolQuotas;
+  /** Where the counts live (its Redis link is readied by `listen()` and closed by `close()`). */
+  readonly store: ToolQuotas;
   private readonly fallback?: QuotaSpec;
 
   constructor(def: ServerDefinition) {
     this.fallback = def.quotas.default;
     // A server none of whose tools has a quota opens no Redis connection for them (it may share `rateLimit.redis`).
     const used = !!this.fallback || [...def.tools.values()].some((t) => t.rateLimit);
-    this.quotas = new ToolQuotas(used ? def.quotas : { ...def.quotas, redis: undefined }, def.audit);
+    this.store = new ToolQuotas(used ? def.quotas : { ...def.quotas, redis: undefined }, def.audit);
   }
 
-  /** Throws `QuotaExceededError` when this call is one too many for its principal and tool. */
-  async spend(call: Call, tool: ToolDefinition): Promise<void> {
+  /**
+   * Rejects with `QuotaExceededError` when this call is one too many for its principal and tool. `undefined` for a
+   * tool without a quota, so the common call awaits nothing.
+   */
+  spend(call: Call, tool: ToolDefinition): Promise<void> | undefined {
     const spec = tool.rateLimit === undefined ? this.fallback : tool.rateLimit;
-    if (!spec) return;
-    await this.quotas.consume(tool.name, spec, principalKey(call), { ...auditFactsOf(call), tool: tool.name, transport: call.connection.transport });
+    if (!spec) return undefined;
+    return this.store.consume(tool.name, spec, principalKey(call), { ...auditFactsOf(call), tool: tool.name, transport: call.connection.transport });
   }
 }
 

@@ -96,7 +96,7 @@ export class CraftServer {
     }
     const limiter = this.authLimiter();
     // Shared failure counts must be shared from the first request: wait (bounded) for the Redis store.
-    await Promise.all([limiter?.ready(), this.pipeline.quotas.quotas.ready()]);
+    await Promise.all([limiter?.ready(), this.pipeline.quotas.store.ready()]);
     const host = new HttpHost(this.pipeline, options, limiter);
     const listening = await host.listen();
     this.hosts.add(host);
@@ -138,7 +138,7 @@ export class CraftServer {
     await Promise.allSettled(all.map((h) => h.close()));
     await this.limiter?.close();
     this.limiter = undefined;
-    this.compiled?.quotas.quotas.close();
+    this.compiled?.quotas.store.close();
   }
 
   /** The request pipeline, compiled on first use. Freezes the server: `add()` is refused afterwards. */
