@@ -148,7 +148,14 @@ export function getMethodParamTypes(target: Class, method: string): unknown[] | 
   return Reflect.getMetadata("design:paramtypes", target.prototype, method);
 }
 
-/** A per-principal call budget of one tool: `points` calls per `duration` seconds. */
+/**
+ * A per-principal call budget of one tool: `points` calls per `duration` seconds.
+ *
+ * @example
+ * ```ts
+ * tool({ name: "send_sms", description: "Send a text", rateLimit: { points: 5, duration: 3600 }, run: send })
+ * ```
+ */
 export interface QuotaSpec {
   points: number;
   duration: number;

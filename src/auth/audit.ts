@@ -33,7 +33,14 @@ export type AuditEventInput =
   | (AuditFacts & { type: "quota.exceeded"; tool: string; points: number; duration: number; retryAfterSeconds: number; transport: string })
   | { type: "ratelimit.degraded"; limiter: "auth" | "quota"; error: string };
 
-/** A security event as the logger and the `onAudit` hook receive it: `time` is epoch milliseconds. */
+/**
+ * A security event as the logger and the `onAudit` hook receive it: `time` is epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * createServer({ name: "api", auth, onAudit: (e: AuditEvent) => { if (e.type === "quota.exceeded") metrics.inc(e.tool) } })
+ * ```
+ */
 export type AuditEvent = AuditEventInput & { time: number };
 
 export type AuditHook = (event: AuditEvent) => void;

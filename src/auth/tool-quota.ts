@@ -5,7 +5,14 @@ import type { AuditFacts, AuditTrail } from "./audit";
 import { FailoverLimiter, degradationReporter, limiterLibrary } from "./failover-limiter";
 import { RedisLink } from "./redis-link";
 
-/** The server's `quotas` option: where per-principal tool quotas are counted, and the budget of tools without their own. */
+/**
+ * The server's `quotas` option: where per-principal tool quotas are counted, and the budget of tools without their own.
+ *
+ * @example
+ * ```ts
+ * createServer({ name: "api", auth: new ApiKeyStrategy(), quotas: { default: { points: 60, duration: 60 }, redis: process.env.REDIS_URL } })
+ * ```
+ */
 export interface QuotaOptions {
   /** Budget of every tool that sets none (`@RateLimit`, `tool({ rateLimit })`). Default: none, unlimited. */
   default?: QuotaSpec;
