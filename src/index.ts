@@ -9,6 +9,7 @@ export type { StdioListenOptions } from "./transport/stdio.transport";
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
 export { prompt, type PromptSpec } from "./functional/prompt";
+export { text, image, audio, embeddedResource, resourceLink, type ContentBlock } from "./functional/content";
 export type { AuthorizationFields } from "./contracts/requirement";
 
 export { Server } from "./decorators/server.decorator";
@@ -24,7 +25,7 @@ export { RateLimit } from "./decorators/rate-limit.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec, QuotaSpec } from "./metadata";
 
-export type { ToolContext, Policy } from "./contracts/tool-context";
+export type { ToolContext, Policy, SampleOptions, ElicitAnswer } from "./contracts/tool-context";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditEventInput, AuditFacts, AuditHook } from "./auth/audit";

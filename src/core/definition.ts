@@ -22,6 +22,8 @@ export interface ToolDefinition {
   description: string;
   annotations?: Record<string, unknown>;
   input: InputValidator;
+  /** The declared `outputSchema`: `structuredContent` is checked against it before it leaves. */
+  output?: InputValidator;
   requirement: Requirement;
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
