@@ -25,7 +25,8 @@ const isPlain = (v: object) => Array.isArray(v) || Object.getPrototypeOf(v) === 
 
 /**
  * A copy of `value` with every credential replaced by "[redacted]", at any depth and in arrays; untouched
- * branches are shared, and the caller's object is never changed. Class instances (errors, dates) are left to pino.
+ * branches are shared, and the caller's object is never changed. An error carrying a credential in its fields (an
+ * HTTP client's error with its request's headers) becomes a plain copy; other class instances are left to pino.
  * The default logger applies it to every line; use it in a logger of your own.
  *
  * @example
@@ -36,6 +37,7 @@ const isPlain = (v: object) => Array.isArray(v) || Object.getPrototypeOf(v) === 
  */
 export function redactSecrets(value: unknown, depth = 0, seen = new Set<object>()): unknown {
   if (typeof value === "string") return SECRET_VALUE.test(value) ? CENSOR : value;
+  if (value instanceof Error) return redactError(value, depth, seen);
   if (!value || typeof value !== "object" || !isPlain(value)) return value;
   if (depth >= MAX_REDACT_DEPTH) return "[too deep]";
   if (seen.has(value)) return "[circular]";
@@ -50,6 +52,16 @@ export function redactSecrets(value: unknown, depth = 0, seen = new Set<object>(
   }
   seen.delete(value);
   return copy ?? value;
+}
+
+/** The error itself when nothing in it is a credential; else a copy shaped as pino's error serializer writes one. */
+function redactError(err: Error, depth: number, seen: Set<object>): unknown {
+  const own: Record<string, unknown> = { ...err, ...(err.cause !== undefined ? { cause: err.cause } : {}) };
+  const fields = redactSecrets(own, depth, seen);
+  const message = redactSecrets(err.message, depth, seen) as string;
+  if (fields === own && message === err.message) return err;
+  const stack = message === err.message ? err.stack : err.stack?.split(err.message).join(CENSOR);
+  return { type: err.constructor?.name ?? "Error", message, stack, ...(fields as Record<string, unknown>) };
 }
 
 /**

@@ -59,6 +59,14 @@ describe("log redaction on real pino output (the default logger, JSON lines on s
     assert.equal(control.tokens, 5);
   });
 
+  it("an error object carrying a credential (an HTTP client's error with its request headers) is redacted too", () => {
+    const line = byCase("error");
+    assert.equal(line.err.message, "upstream failed");
+    assert.equal(line.err.config.headers.Authorization, "[redacted]");
+    assert.match(line.err.stack, /upstream failed/);
+    assert.equal(line.wrapped.cause.token, "[redacted]");
+  });
+
   it("the audit events reach the same log without the credential: auth.failure (warn) and auth.success (debug)", () => {
     const failure = lines.find((l) => l.event === "auth.failure");
     assert.equal(failure?.level, 40);
