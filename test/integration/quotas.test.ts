@@ -5,7 +5,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ApiKeyStrategy, createServer, silentLogger, tool, type AuditEvent, type CraftServer, type QuotaOptions } from "../../src";
 import { createTestClient } from "../../src/testing";
 import { waitFor } from "../fixtures/oauth";
-import { httpClient } from "../fixtures/processes";
+import path from "node:path";
+import { DIST, httpClient, stdioClient } from "../fixtures/processes";
 import { describeWithRedis, startRedis, type RedisProcess } from "../fixtures/redis";
 
 const KEYS = { alice: "sk-quota-alice-0123456789", bob: "sk-quota-bob-0123456789ab", admin: "sk-quota-admin-0123456789" };
@@ -181,6 +182,21 @@ describe("tool quotas and the in-flight cap", () => {
       );
     });
   }
+
+  it("over stdio (a real child process): the (N+1)th call is refused with -32032 and the retry time, warned on stderr", async () => {
+    const run = await stdioClient(path.join(DIST, "test", "fixtures", "servers", "quota.server.js"), { API_KEY: "sk-quota-stdio-0123456789" });
+    try {
+      for (let i = 0; i < 2; i++) assert.equal(text(await run.client.callTool({ name: "metered", arguments: {} })), "metered");
+      const err = await refusal(run.client.callTool({ name: "metered", arguments: {} }));
+      assert.equal(err.code, -32032);
+      assert.deepEqual({ ...err.data, retryAfterSeconds: err.data.retryAfterSeconds >= 1 }, { tool: "metered", retryAfterSeconds: true });
+      assert.equal(text(await run.client.callTool({ name: "free", arguments: {} })), "free");
+      const line = await waitFor("the quota.exceeded line on stderr", () => run.stderr().split("\n").find((l) => l.includes('"quota.exceeded"')));
+      assert.equal(JSON.parse(line).subject, "apikey:stdio");
+    } finally {
+      await run.close();
+    }
+  });
 
   describe("over HTTP, stateless: one POST is one connection", () => {
     let server: CraftServer;
