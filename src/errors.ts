@@ -5,45 +5,9 @@
  * stdio and the in-memory test client alike.
  */
 
-/** Closed set of reasons an authentication can fail. `error_description` is chosen from this set, never from input. */
-export type AuthFailureReason =
-  | "missing_credentials"
-  | "invalid_credentials"
-  | "malformed_token"
-  | "token_too_large"
-  | "unsupported_algorithm"
-  | "bad_signature"
-  | "expired"
-  | "not_yet_valid"
-  | "issued_in_future"
-  | "missing_exp"
-  | "lifetime_too_long"
-  | "wrong_issuer"
-  | "wrong_audience"
-  | "unknown_key"
-  | "inactive_token"
-  | "key_expired"
-  | "rejected";
+import { AUTH_FAILURE_DESCRIPTIONS as DESCRIPTIONS, type AuthFailureReason } from "./contracts/auth-failure-reason";
 
-const DESCRIPTIONS: Record<AuthFailureReason, string> = {
-  missing_credentials: "Authentication required",
-  invalid_credentials: "Invalid credentials",
-  malformed_token: "Malformed token",
-  token_too_large: "Token too large",
-  unsupported_algorithm: "Token algorithm not allowed",
-  bad_signature: "Invalid token signature",
-  expired: "Token expired",
-  not_yet_valid: "Token not yet valid",
-  issued_in_future: "Token issued in the future",
-  missing_exp: "Token has no expiration time",
-  lifetime_too_long: "Token lifetime exceeds the allowed maximum",
-  wrong_issuer: "Token issuer not accepted",
-  wrong_audience: "Token was not issued for this resource",
-  unknown_key: "Token signing key not recognised",
-  inactive_token: "Token is not active",
-  key_expired: "Credential has expired",
-  rejected: "Authentication failed",
-};
+export type { AuthFailureReason };
 
 /** Base of every framework error. `code` is stable and safe to branch on. */
 export class McpcraftError extends Error {
@@ -117,6 +81,21 @@ export class IdentityProviderUnavailableError extends McpcraftError {
   }
 }
 
+/**
+ * The strategy or `authenticate` hook did not settle within `authenticationTimeoutMs`: HTTP 503 with
+ * `Retry-After` / JSON-RPC -32034. Never an admission, and not counted as a failed authentication.
+ *
+ * @example
+ * ```ts
+ * createServer({ name: "api", authenticationTimeoutMs: 3_000, authenticate: (h) => directory.lookUp(h["x-api-key"]) })
+ * ```
+ */
+export class AuthenticationTimeoutError extends McpcraftError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super("authentication_timeout", "Authentication timed out");
+  }
+}
+
 /** Too many failed authentications from one client: HTTP 429 / JSON-RPC -32029. */
 export class RateLimitedError extends McpcraftError {
   constructor(readonly retryAfterSeconds: number) {
@@ -184,7 +163,8 @@ export type TransportErrorCode =
   | "session_not_found"
   | "stream_conflict"
   | "too_many_sessions"
-  | "shutting_down";
+  | "shutting_down"
+  | "batch_not_supported";
 
 /** An HTTP request the transport refuses (bad framing, wrong session, Host/Origin, shutdown): status per the table. */
 export class TransportError extends McpcraftError {
@@ -216,6 +196,7 @@ export const JsonRpcCode = {
   /** Clear of the 2026 revision's -32020…-32022 and -32042. */
   QuotaExceeded: -32032,
   TooManyInFlight: -32033,
+  AuthenticationTimeout: -32034,
 } as const;
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
@@ -251,6 +232,8 @@ const TRANSPORT: Record<TransportErrorCode, [status: number, rpc: number]> = {
   stream_conflict: [409, JsonRpcCode.TransportRefused],
   too_many_sessions: [503, JsonRpcCode.InternalError],
   shutting_down: [503, JsonRpcCode.InternalError],
+  // MCP 2025-06-18 dropped JSON-RPC batching; sessions on older revisions keep it.
+  batch_not_supported: [400, JsonRpcCode.InvalidRequest],
 };
 
 /**
@@ -282,6 +265,8 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.QuotaExceeded, message: err.message, data: { retryAfterSeconds: err.retryAfterSeconds, tool: err.tool }, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof TooManyInFlightError)
     return { status: 429, jsonRpcCode: JsonRpcCode.TooManyInFlight, message: err.message, data: { maxInFlight: err.maxInFlight }, retryAfterSeconds: 1 };
+  if (err instanceof AuthenticationTimeoutError)
+    return { status: 503, jsonRpcCode: JsonRpcCode.AuthenticationTimeout, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {

@@ -5,6 +5,8 @@ export { CraftServer, type ListenOptions } from "./server/craft-server";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";
+export type { TrustProxy, ForwardedHeader } from "./transport/client-address";
+export type { SocketLimits, SocketTimeouts } from "./transport/socket-limits";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
@@ -38,7 +40,7 @@ export { ApiKeyStrategy, API_KEY_OPTIONS, type ApiKeyStrategyOptions, type ApiKe
 export { JwtStrategy, JWT_OPTIONS, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
 export { OAuthStrategy, OAUTH_OPTIONS, type OAuthStrategyOptions } from "./auth/strategies/oauth.strategy";
 export { CompositeStrategy, anyOf } from "./auth/strategies/composite.strategy";
-export { AuthenticateHookStrategy, type AuthenticateHook } from "./auth/strategies/authenticate-hook.strategy";
+export { AuthenticateHookStrategy, type AuthenticateHook, type AuthenticateHookOptions } from "./auth/strategies/authenticate-hook.strategy";
 
 export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, RESOURCE_SUBSCRIPTIONS } from "./contracts/tokens";
 export type { ResourceSubscriptions } from "./contracts/resource-subscriptions";
@@ -52,6 +54,7 @@ export {
   ForbiddenError,
   InsufficientScopeError,
   IdentityProviderUnavailableError,
+  AuthenticationTimeoutError,
   RateLimitedError,
   QuotaExceededError,
   TooManyInFlightError,

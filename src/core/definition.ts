@@ -74,6 +74,8 @@ export interface ServerDefinition {
   anonymous: boolean;
   hideUnauthorized: boolean;
   policyTimeoutMs: number;
+  /** A strategy or `authenticate` hook slower than this answers 503. Default 10,000 ms. */
+  authenticationTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
