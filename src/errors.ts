@@ -6,6 +6,7 @@
  */
 
 import { AUTH_FAILURE_DESCRIPTIONS as DESCRIPTIONS, type AuthFailureReason } from "./contracts/auth-failure-reason";
+import { JsonRpcCode } from "./contracts/json-rpc-code";
 
 export type { AuthFailureReason };
 
@@ -104,6 +105,26 @@ export class RateLimitedError extends McpcraftError {
 }
 
 /**
+ * A principal called a tool more often than its quota (`@RateLimit`, `tool({ rateLimit })`, `quotas.default`)
+ * allows: JSON-RPC -32032, in-band, with `data: { retryAfterSeconds, tool }`.
+ */
+export class QuotaExceededError extends McpcraftError {
+  constructor(
+    readonly tool: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("quota_exceeded", `Quota exceeded for tool ${tool}: retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** One session (or connection) has more requests in flight than `maxInFlightPerSession`: JSON-RPC -32033, in-band. */
+export class TooManyInFlightError extends McpcraftError {
+  constructor(readonly maxInFlight: number) {
+    super("too_many_in_flight", "Too many requests in flight");
+  }
+}
+
+/**
  * What a handler looked up does not exist — a resource URI above all: JSON-RPC -32002 (MCP's "resource not
  * found"). Throw it from a resource handler to answer that; unknown tools and prompts are -32602 instead.
  */
@@ -177,25 +198,8 @@ export class TransportError extends McpcraftError {
   }
 }
 
-/** JSON-RPC error codes used by the framework. The first five are JSON-RPC 2.0's; the rest are the framework's. */
-export const JsonRpcCode = {
-  ParseError: -32700,
-  InvalidRequest: -32600,
-  MethodNotFound: -32601,
-  InvalidParams: -32602,
-  InternalError: -32603,
-  /** Transport-level refusals that JSON-RPC has no code for (the SDK's convention: 406, 409, 415, session header). */
-  TransportRefused: -32000,
-  Unauthenticated: -32001,
-  /** MCP's "resource not found". */
-  ResourceNotFound: -32002,
-  Forbidden: -32003,
-  RateLimited: -32029,
-  IdentityProviderUnavailable: -32030,
-  AuthenticationTimeout: -32034,
-  /** Clear of the 2026-07-28 revision's -32020…-32022 and -32042. */
-  ToolTimeout: -32031,
-} as const;
+export { JsonRpcCode };
+
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
 export interface HttpAnswer {
@@ -258,6 +262,11 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  // Both travel in-band (HTTP 200) from the pipeline; the status is for a refusal made before any JSON-RPC handler.
+  if (err instanceof QuotaExceededError)
+    return { status: 429, jsonRpcCode: JsonRpcCode.QuotaExceeded, message: err.message, data: { retryAfterSeconds: err.retryAfterSeconds, tool: err.tool }, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof TooManyInFlightError)
+    return { status: 429, jsonRpcCode: JsonRpcCode.TooManyInFlight, message: err.message, data: { maxInFlight: err.maxInFlight }, retryAfterSeconds: 1 };
   if (err instanceof AuthenticationTimeoutError)
     return { status: 503, jsonRpcCode: JsonRpcCode.AuthenticationTimeout, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   // Answered in-band (HTTP 200) like every call's error; 504 is for a caller that maps it to HTTP itself.

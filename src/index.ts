@@ -24,16 +24,18 @@ export { RequireRole } from "./decorators/require-role.decorator";
 export { RequireScope } from "./decorators/require-scope.decorator";
 export { Authorize } from "./decorators/authorize.decorator";
 export { Public } from "./decorators/public.decorator";
+export { RateLimit } from "./decorators/rate-limit.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
-export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
+export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec, QuotaSpec } from "./metadata";
 
 export type { ToolContext, Policy, SampleOptions, ElicitAnswer } from "./contracts/tool-context";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
-export type { AuditEvent, AuditHook } from "./auth/audit";
+export type { AuditEvent, AuditEventInput, AuditFacts, AuditHook } from "./auth/audit";
+export type { QuotaOptions } from "./auth/tool-quota";
 export { AuthFailureLimiter, type RateLimitOptions, type RateLimitStore } from "./auth/rate-limit";
 export type { Logger } from "./logger";
-export { createDefaultLogger, silentLogger } from "./logger";
+export { createDefaultLogger, redactSecrets, silentLogger } from "./logger";
 
 export { ApiKeyStrategy, API_KEY_OPTIONS, type ApiKeyStrategyOptions, type ApiKeyEntry } from "./auth/strategies/api-key.strategy";
 export { JwtStrategy, JWT_OPTIONS, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
@@ -55,6 +57,8 @@ export {
   IdentityProviderUnavailableError,
   AuthenticationTimeoutError,
   RateLimitedError,
+  QuotaExceededError,
+  TooManyInFlightError,
   NotFoundError,
   ToolTimeoutError,
   JsonRpcCode,

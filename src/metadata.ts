@@ -16,6 +16,7 @@ const KEYS = {
   members: Symbol.for("mcpcraft:members"),
   authz: Symbol.for("mcpcraft:authz"),
   ctxParam: Symbol.for("mcpcraft:ctx-param"),
+  rateLimit: Symbol.for("mcpcraft:rate-limit"),
 } as const;
 
 export type Class<T = any> = new (...args: any[]) => T;
@@ -155,6 +156,39 @@ export function getConstructorParamTypes(target: Class): unknown[] | undefined {
 /** TypeScript's emitted parameter types of a method; `undefined` when no metadata was emitted. */
 export function getMethodParamTypes(target: Class, method: string): unknown[] | undefined {
   return Reflect.getMetadata("design:paramtypes", target.prototype, method);
+}
+
+/**
+ * A per-principal call budget of one tool: `points` calls per `duration` seconds.
+ *
+ * @example
+ * ```ts
+ * tool({ name: "send_sms", description: "Send a text", rateLimit: { points: 5, duration: 3600 }, run: send })
+ * ```
+ */
+export interface QuotaSpec {
+  points: number;
+  duration: number;
+}
+
+/** Checks a quota at start-up: whole numbers ≥ 1, or `false` (no quota, not even the server's default). */
+export function checkQuota(spec: unknown, owner: string): QuotaSpec | false {
+  if (spec === false) return false;
+  const { points, duration } = (spec ?? {}) as Partial<QuotaSpec>;
+  if (!Number.isInteger(points) || !Number.isInteger(duration) || points! < 1 || duration! < 1)
+    throw new ConfigurationError(`${owner}: a rate limit needs whole numbers points ≥ 1 and duration ≥ 1 (seconds), or false`);
+  return { points: points!, duration: duration! };
+}
+
+/** `@RateLimit` on a method (`key`) or a class. */
+export function setRateLimit(target: object, key: string | symbol | undefined, spec: QuotaSpec | false): void {
+  if (key === undefined) Reflect.defineMetadata(KEYS.rateLimit, spec, target);
+  else Reflect.defineMetadata(KEYS.rateLimit, spec, target, methodKey(key));
+}
+
+/** The method's own `@RateLimit`, else its class's (or an ancestor's); `undefined` when neither has one. */
+export function getRateLimit(target: Class, method: string): QuotaSpec | false | undefined {
+  return Reflect.getMetadata(KEYS.rateLimit, target.prototype, method) ?? Reflect.getMetadata(KEYS.rateLimit, target);
 }
 
 export { methodKey };

@@ -1,9 +1,17 @@
-import type { AuditTrail } from "../auth/audit";
+import type { AuditFacts, AuditTrail } from "../auth/audit";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
 import { stringList } from "../auth/string-list";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import { AuthenticationError, AuthenticationTimeoutError, IdentityProviderUnavailableError, InsufficientScopeError, InvalidRequestError, RateLimitedError } from "../errors";
+
+export interface AdmitOptions {
+  limiter?: AuthFailureLimiter;
+  /** False: audit to the hook only (the caller writes its own line). */
+  log?: boolean;
+  /** The request id and tool of what is being admitted, for the audit events. */
+  facts?: AuditFacts;
+}
 
 /**
  * The first two steps of every request: the failed-authentication limiter, then the strategy. `undefined`
@@ -29,9 +37,9 @@ export class Admission {
    * (429), and a presented-but-wrong credential counts against it; a missing one does not, so an OAuth client's
    * credential-less discovery probe never locks it out.
    */
-  async admit(req: AuthRequest, options: { limiter?: AuthFailureLimiter; log?: boolean } = {}): Promise<AuthContext | undefined> {
+  async admit(req: AuthRequest, options: AdmitOptions = {}): Promise<AuthContext | undefined> {
     const { limiter } = options;
-    if (limiter && req.ip) await limiter.check(req.ip);
+    if (limiter && req.ip) await limiter.check(req.ip, { ...options.facts, strategy: this.strategy?.name, transport: req.transport });
     try {
       return await this.authenticate(req, options);
     } catch (err) {
@@ -42,8 +50,8 @@ export class Admission {
   }
 
   /** Audits a request refused before any strategy ran (two credentials, a credential in the query string). */
-  refuseShape(req: AuthRequest): void {
-    this.audit.emit({ type: "auth.failure", reason: "invalid_request", strategy: this.strategy?.name, ip: req.ip, transport: req.transport });
+  refuseShape(req: AuthRequest, facts: AuditFacts = {}): void {
+    this.audit.emit({ type: "auth.failure", ...facts, reason: "invalid_request", strategy: this.strategy?.name, ip: req.ip, transport: req.transport });
   }
 
   /** The strategy's answer, or {@link AuthenticationTimeoutError} after `timeoutMs`; a late answer is dropped. */
@@ -55,19 +63,23 @@ export class Admission {
     return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
   }
 
-  private async authenticate(req: AuthRequest, options: { log?: boolean }): Promise<AuthContext | undefined> {
+  private async authenticate(req: AuthRequest, options: AdmitOptions): Promise<AuthContext | undefined> {
     const strategy = this.strategy;
     if (!strategy) return undefined;
     if (this.anonymous && strategy.hasCredentials && !strategy.hasCredentials(req)) return undefined;
+    const facts = options.facts ?? {};
     try {
-      return normalizeAuth(await this.bounded(strategy.authenticate(req)), strategy.name);
+      const auth = normalizeAuth(await this.bounded(strategy.authenticate(req)), strategy.name);
+      const keyId = auth.keyId ? { keyId: auth.keyId } : {};
+      this.audit.emit({ type: "auth.success", ...facts, strategy: auth.strategy, subject: auth.subject, ...keyId, ip: req.ip, transport: req.transport }, options);
+      return auth;
     } catch (err) {
       if (err instanceof IdentityProviderUnavailableError || err instanceof AuthenticationTimeoutError) {
-        this.audit.emit({ type: "auth.dependency_unavailable", strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
+        this.audit.emit({ type: "auth.dependency_unavailable", ...facts, strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }
       if (err instanceof InvalidRequestError || err instanceof RateLimitedError || err instanceof InsufficientScopeError) {
-        this.audit.emit({ type: "auth.failure", reason: err.code, strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
+        this.audit.emit({ type: "auth.failure", ...facts, reason: err.code, strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }
       const failure = err instanceof AuthenticationError ? err : new AuthenticationError("rejected");
@@ -76,6 +88,7 @@ export class Admission {
       this.audit.emit(
         {
           type: "auth.failure",
+          ...facts,
           reason: failure.reason,
           strategy: typeof failure.details.strategy === "string" ? failure.details.strategy : strategy.name,
           ip: req.ip,

@@ -1,10 +1,10 @@
-import type { AuditTrail } from "../auth/audit";
+import type { AuditFacts, AuditTrail } from "../auth/audit";
 import type { Decision, PolicyEngine } from "../auth/policy";
 import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Requirement } from "../contracts/requirement";
 import type { ToolContext } from "../contracts/tool-context";
 import { ForbiddenError } from "../errors";
-import type { Call } from "./call";
+import { auditFactsOf, type Call } from "./call";
 
 export type TargetKind = "tool" | "resource" | "prompt";
 
@@ -25,7 +25,7 @@ export class Authorizer {
   require(call: Call, kind: TargetKind, target: string, requirement: Requirement): void {
     const decision = call.decisions.of(requirement);
     if (decision.allowed) return;
-    this.denied(call.principal, call.connection.transport, kind, target, decision);
+    this.denied(call.principal, call.connection.transport, kind, target, decision, auditFactsOf(call));
     throw new ForbiddenError(decision.reason, decision.missingRoles, decision.missingScopes);
   }
 
@@ -34,14 +34,18 @@ export class Authorizer {
     if (!requirement.policies.length) return;
     const decision = await this.engine.checkPolicies(requirement, ctx, input);
     if (decision.allowed) return;
-    this.denied(call.principal, call.connection.transport, kind, target, decision);
+    this.denied(call.principal, call.connection.transport, kind, target, decision, auditFactsOf(call));
     throw new ForbiddenError(decision.reason);
   }
 
-  denied(principal: AuthContext | undefined, transport: TransportKind, kind: TargetKind, target: string, d: Decision): void {
+  /** `facts`: the request id and client address, when known. */
+  denied(principal: AuthContext | undefined, transport: TransportKind, kind: TargetKind, target: string, d: Decision, facts: AuditFacts = {}): void {
     this.audit.emit({
       type: "authz.denied",
+      ...facts,
       subject: principal?.subject,
+      ...(principal ? { strategy: principal.strategy, ...(principal.keyId ? { keyId: principal.keyId } : {}) } : {}),
+      ...(kind === "tool" ? { tool: target } : {}),
       kind,
       target,
       missingRoles: d.missingRoles,

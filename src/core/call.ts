@@ -1,4 +1,5 @@
 import type { LoggingLevel, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { AuditFacts } from "../auth/audit";
 import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
@@ -18,6 +19,18 @@ export interface Call {
   /** The authorization decisions of this request, made at most once each (step-up, listing, the call). */
   readonly decisions: DecisionMemo;
   readonly progressToken?: string | number;
+  /** The client's address (HTTP); absent on stdio and in memory. */
+  readonly clientAddress?: string;
+}
+
+/** What an audit event says about the call it concerns. */
+export function auditFactsOf(call: Call): AuditFacts {
+  const p = call.principal;
+  return {
+    requestId: call.id,
+    ...(p ? { strategy: p.strategy, subject: p.subject, ...(p.keyId ? { keyId: p.keyId } : {}) } : {}),
+    ...(call.clientAddress ? { ip: call.clientAddress } : {}),
+  };
 }
 
 const LOG_LEVELS: readonly LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];

@@ -8,6 +8,7 @@ import {
   getMembers,
   getMethodAuthz,
   getMethodParamTypes,
+  getRateLimit,
   type Class,
   type MemberMetadata,
   type ToolDecoratorOptions,
@@ -116,6 +117,7 @@ function compileMember(cls: Class, member: MemberMetadata) {
       requirement,
       timeoutMs: toolTimeout(opts.timeout, `@Tool ${owner}`),
       invoke: invoker(cls, member.method, plan),
+      rateLimit: getRateLimit(cls, member.method),
     };
     return tool;
   }

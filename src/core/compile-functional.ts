@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../errors";
-import type { Class } from "../metadata";
+import { checkQuota, type Class } from "../metadata";
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import { schemaValidator } from "../schema/schema-source";
@@ -32,6 +32,7 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
     requirement,
     timeoutMs: toolTimeout(spec.timeout, owner),
     invoke: async ([args], ctx) => run(args, ctx),
+    rateLimit: spec.rateLimit === undefined ? undefined : checkQuota(spec.rateLimit, owner),
   };
 }
 

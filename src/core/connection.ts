@@ -89,6 +89,7 @@ export class Connection {
   /** Set by `logging/setLevel`; client logs below it are dropped. */
   logLevel: LoggingLevel | undefined;
   private readonly inFlight = new Map<RequestId, Set<InFlight>>();
+  private inFlightTotal = 0;
   private readonly awaiting = new Map<RequestId, Pending>();
   private readonly closeListeners = new Set<() => void>();
   private nextOutgoingId = 0;
@@ -105,19 +106,25 @@ export class Connection {
     return this.isClosed;
   }
 
+  /** Requests begun and not yet ended (for the `maxInFlightPerSession` cap). */
+  get inFlightCount(): number {
+    return this.inFlightTotal;
+  }
+
   /** Tracks an incoming request, aborted by `notifications/cancelled` or when the connection closes. */
   begin(id: RequestId): InFlight {
     const flight = new InFlight();
     let same = this.inFlight.get(id);
     if (!same) this.inFlight.set(id, (same = new Set()));
     same.add(flight);
+    this.inFlightTotal++;
     return flight;
   }
 
   end(id: RequestId, flight: InFlight): void {
     const same = this.inFlight.get(id);
-    if (!same) return;
-    same.delete(flight);
+    if (!same?.delete(flight)) return;
+    this.inFlightTotal--;
     if (same.size === 0) this.inFlight.delete(id);
   }
 
@@ -172,6 +179,7 @@ export class Connection {
     this.isClosed = true;
     for (const same of this.inFlight.values()) for (const flight of same) flight.abort(new Error("Connection closed"));
     this.inFlight.clear();
+    this.inFlightTotal = 0;
     for (const pending of [...this.awaiting.values()]) pending.reject(new ProtocolError(JsonRpcCode.InternalError, "Connection closed"));
     for (const listener of [...this.closeListeners]) listener();
     this.closeListeners.clear();

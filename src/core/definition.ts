@@ -4,6 +4,8 @@ import type { AuthStrategy } from "../auth/auth-strategy";
 import type { Completer } from "../contracts/completer";
 import type { Requirement } from "../contracts/requirement";
 import type { Logger } from "../logger";
+import type { QuotaSpec } from "../metadata";
+import type { QuotaOptions } from "../auth/tool-quota";
 import type { InputValidator } from "../schema/input-validator";
 import { ConfigurationError } from "../errors";
 import type { ToolContext } from "../contracts/tool-context";
@@ -27,6 +29,8 @@ export interface ToolDefinition {
   timeoutMs?: number;
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
+  /** The tool's own quota; `false`: none at all; `undefined`: the server's `quotas.default`. */
+  rateLimit?: QuotaSpec | false;
 }
 
 export interface ResourceDefinition {
@@ -79,6 +83,10 @@ export interface ServerDefinition {
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
+  /** Per-principal tool quotas: where they are counted and the default budget. */
+  quotas: QuotaOptions;
+  /** Requests one connection may have in flight at once (`ping` aside). */
+  maxInFlight: number;
 }
 
 /** Checks a `complete` map at start-up: an object of functions, keyed by argument or variable names. */

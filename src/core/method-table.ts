@@ -2,6 +2,7 @@ import type { Authorizer } from "./authorizer";
 import type { Call } from "./call";
 import type { ServerDefinition } from "./definition";
 import type { Invocation } from "./invocation";
+import type { QuotaGate } from "./quota-gate";
 import type { ToolContext } from "../contracts/tool-context";
 
 /** An SDK request schema (zod), used as is: the official SDK stays the reference for what a request looks like. */
@@ -22,6 +23,7 @@ export interface HandlerParts {
   def: ServerDefinition;
   authorizer: Authorizer;
   invocation: Invocation;
+  quotas: QuotaGate;
   context(call: Call): ToolContext;
 }
 

@@ -9,7 +9,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { PolicyEngine } from "../auth/policy";
 import type { AuthContext } from "../contracts/auth-context";
-import { InsufficientScopeError, JsonRpcCode, McpcraftError, rpcErrorFor } from "../errors";
+import { InsufficientScopeError, JsonRpcCode, McpcraftError, TooManyInFlightError, rpcErrorFor } from "../errors";
 import { Admission } from "./admission";
 import { Authorizer } from "./authorizer";
 import { contextFor, type Call } from "./call";
@@ -23,6 +23,7 @@ import { resourceHandlers } from "./handlers/resources.handlers";
 import { subscriptionHandlers } from "./handlers/subscriptions.handlers";
 import { toolHandlers } from "./handlers/tools.handlers";
 import { Invocation } from "./invocation";
+import { QuotaGate } from "./quota-gate";
 import type { HandlerParts, MethodEntry } from "./method-table";
 import { SubscriptionRegistry } from "./subscription-registry";
 
@@ -33,6 +34,8 @@ export interface Inbound {
   relay: Relay;
   /** The request's decisions, when the transport already consulted them (HTTP step-up); else made here. */
   decisions?: DecisionMemo;
+  /** The client's address, for anonymous quotas and the audit log (HTTP). */
+  clientAddress?: string;
 }
 
 export type Answer = JSONRPCResultResponse | JSONRPCErrorResponse;
@@ -48,6 +51,7 @@ export class RequestPipeline {
   readonly authorizer: Authorizer;
   readonly subscriptions = new SubscriptionRegistry();
   readonly capabilities: ServerCapabilities;
+  readonly quotas: QuotaGate;
   private readonly methods = new Map<string, MethodEntry>();
 
   constructor(readonly def: ServerDefinition) {
@@ -55,10 +59,12 @@ export class RequestPipeline {
     const engine = new PolicyEngine({ authEnabled: !!def.strategy, policyTimeoutMs: def.policyTimeoutMs });
     this.authorizer = new Authorizer(engine, def.audit, def.hideUnauthorized);
     this.capabilities = capabilitiesOf(def);
+    this.quotas = new QuotaGate(def);
     const parts: HandlerParts = {
       def,
       authorizer: this.authorizer,
       invocation: new Invocation(def.container),
+      quotas: this.quotas,
       context: (call: Call) => contextFor(call, def.name, def.logger),
     };
     const families = [
@@ -82,18 +88,15 @@ export class RequestPipeline {
    * with HTTP 403 before anything else happens. Decided from (and into) the request's memo, so the call itself
    * reuses the answer.
    */
-  stepUp(message: JSONRPCMessage, decisions: DecisionMemo): InsufficientScopeError | undefined {
+  stepUp(message: JSONRPCMessage, decisions: DecisionMemo, clientAddress?: string): InsufficientScopeError | undefined {
     if (!decisions.principal || !("method" in message) || message.method !== "tools/call") return undefined;
     const name = (message.params as { name?: unknown } | undefined)?.name;
     const tool = typeof name === "string" ? this.def.tools.get(name) : undefined;
     if (!tool || !tool.requirement.scopes.length) return undefined;
     const decision = decisions.of(tool.requirement);
     if (!decision.missingScopes.length) return undefined;
-    this.authorizer.denied(decisions.principal, "http", "tool", tool.name, {
-      ...decision,
-      missingRoles: [],
-      reason: "insufficient_scope",
-    });
+    const facts = { requestId: "id" in message ? message.id : undefined, ip: clientAddress };
+    this.authorizer.denied(decisions.principal, "http", "tool", tool.name, { ...decision, missingRoles: [], reason: "insufficient_scope" }, facts);
     return new InsufficientScopeError(tool.requirement.scopes, decision.missingScopes);
   }
 
@@ -118,6 +121,8 @@ export class RequestPipeline {
     const parsed = entry.schema.safeParse(message);
     if (!parsed.success) return failure(id, { code: JsonRpcCode.InvalidParams, message: invalidParams(message.method, parsed.error.issues) });
     const { connection } = inbound;
+    // `ping` stays answerable however busy the session is: it is how a client tells "busy" from "gone".
+    if (connection.inFlightCount >= this.def.maxInFlight && message.method !== "ping") return failure(id, rpcErrorFor(new TooManyInFlightError(this.def.maxInFlight)));
     const flight = connection.begin(id);
     const call: Call = {
       id,
@@ -130,6 +135,7 @@ export class RequestPipeline {
       flight,
       decisions: inbound.decisions ?? this.decisions(inbound.principal),
       progressToken: progressTokenOf(message),
+      clientAddress: inbound.clientAddress,
     };
     try {
       const result = await entry.handle(parsed.data, call);

@@ -1,4 +1,4 @@
-import type { Class } from "../metadata";
+import type { Class, QuotaSpec } from "../metadata";
 import type { AuthorizationFields } from "../contracts/requirement";
 import type { ToolContext } from "../contracts/tool-context";
 import type { PropertyMap } from "../schema/json-schema.validator";
@@ -16,6 +16,11 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   annotations?: Record<string, unknown>;
   /** Milliseconds the tool may run before the call answers -32031 and its signal aborts; 0 turns off the server's default. */
   timeout?: number;
+  /**
+   * At most `points` calls per `duration` seconds per principal (as `@RateLimit`); `false` exempts the tool from
+   * the server's `quotas.default`.
+   */
+  rateLimit?: QuotaSpec | false;
   run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
 }
 

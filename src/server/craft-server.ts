@@ -2,6 +2,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { DependencyContainer } from "tsyringe";
 import { AuditTrail, type AuditHook } from "../auth/audit";
 import { AuthFailureLimiter, type RateLimitOptions } from "../auth/rate-limit";
+import type { QuotaOptions } from "../auth/tool-quota";
 import type { AuthContext } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import { compileClass } from "../core/compile-class";
@@ -37,6 +38,9 @@ export interface CraftServerSettings {
   serverClass?: Class;
   /** Limits failed authentications per client IP over HTTP; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
+  quotas: QuotaOptions;
+  /** `maxInFlightPerSession`. */
+  maxInFlight: number;
 }
 
 export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
@@ -96,7 +100,7 @@ export class CraftServer {
     }
     const limiter = this.authLimiter();
     // Shared failure counts must be shared from the first request: wait (bounded) for the Redis store.
-    await limiter?.ready();
+    await Promise.all([limiter?.ready(), this.pipeline.quotas.store.ready()]);
     const host = new HttpHost(this.pipeline, options, limiter);
     const listening = await host.listen();
     this.hosts.add(host);
@@ -148,6 +152,7 @@ export class CraftServer {
     await Promise.allSettled(all.map((h) => h.close(options)));
     await this.limiter?.close();
     this.limiter = undefined;
+    this.compiled?.quotas.store.close();
   }
 
   /** The request pipeline, compiled on first use. Freezes the server: `add()` is refused afterwards. */
@@ -170,6 +175,8 @@ export class CraftServer {
         container: s.container,
         logger: s.logger,
         audit: new AuditTrail(s.logger, s.onAudit),
+        quotas: s.quotas,
+        maxInFlight: s.maxInFlight,
       };
       this.compiled = new RequestPipeline(def);
       def.container.register(RESOURCE_SUBSCRIPTIONS, { useValue: this.compiled.subscriptions });

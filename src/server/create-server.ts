@@ -1,12 +1,13 @@
 import { container as globalContainer, type DependencyContainer } from "tsyringe";
 import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
+import type { QuotaOptions } from "../auth/tool-quota";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
 import { toolTimeout } from "../core/definition";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
-import { getServerMetadata, type Class } from "../metadata";
+import { checkQuota, getServerMetadata, type Class } from "../metadata";
 import { LOGGER } from "../contracts/tokens";
 import { resolveAuth, type AuthSpec } from "./auth-config";
 import { CraftServer } from "./craft-server";
@@ -42,6 +43,13 @@ interface CommonOptions {
    * counts across instances, or `false` to turn it off.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Per-principal tool quotas (`@RateLimit`, `tool({ rateLimit })`): a `default` budget for every tool without its
+   * own, and where counts live (memory; `redis` to share them, default `rateLimit.redis`).
+   */
+  quotas?: QuotaOptions;
+  /** Requests one HTTP session, stateless POST, stdio process or in-memory client may have in flight (-32033 above). Default 100. */
+  maxInFlightPerSession?: number;
   /**
    * A strategy or `authenticate` hook that has not settled after this many milliseconds answers 503 with
    * `Retry-After` (JSON-RPC -32034) instead of holding its request forever. Default 10,000.
@@ -109,6 +117,10 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
   const authorization = { ...(meta?.authorization ?? {}), ...(options.authorization ?? {}) };
   const policyTimeoutMs = authorization.policyTimeoutMs ?? 5000;
   if (!(policyTimeoutMs > 0)) throw new ConfigurationError("authorization.policyTimeoutMs must be positive");
+  const maxInFlight = options.maxInFlightPerSession ?? 100;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new ConfigurationError("maxInFlightPerSession must be a whole number ≥ 1");
+  const quotas = options.quotas ?? {};
+  if (quotas.default !== undefined) checkQuota(quotas.default, "quotas.default");
   const authenticationTimeoutMs = options.authenticationTimeoutMs ?? 10_000;
   if (!(authenticationTimeoutMs > 0) || !Number.isFinite(authenticationTimeoutMs)) throw new ConfigurationError("authenticationTimeoutMs must be a positive number of milliseconds");
   const toolTimeoutMs = toolTimeout(options.timeouts?.toolMs, "timeouts.toolMs") || undefined;
@@ -127,6 +139,8 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     logger,
     onAudit: options.onAudit,
     rateLimit: options.rateLimit,
+    quotas: { ...quotas, redis: quotas.redis ?? (options.rateLimit ? options.rateLimit.redis : undefined) },
+    maxInFlight,
     serverClass: isClass ? target : undefined,
   });
 }

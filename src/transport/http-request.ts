@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { negotiatedVersion } from "../core/handlers/lifecycle.handlers";
 import { TransportError } from "../errors";
+import type { AuditFacts } from "../auth/audit";
 
 /** The host name of a Host header (`[::1]:3000` → `[::1]`, `Localhost:80` → `localhost`). */
 export function hostnameOf(hostHeader: string): string {
@@ -53,6 +54,18 @@ export function flatHeaders(req: IncomingMessage): Record<string, string | undef
   const out: Record<string, string | undefined> = Object.create(null);
   for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v[0] : v;
   return out;
+}
+
+/**
+ * The request id and tool of a POST that carries one request, for the audit events of its admission (which
+ * happens per HTTP request, before any message is handled). The tool is named only when the server has it, so
+ * no caller-chosen text reaches the audit log through it.
+ */
+export function admissionFacts(messages: JSONRPCMessage[] | undefined, tools: ReadonlyMap<string, unknown>): AuditFacts {
+  if (messages?.length !== 1 || !("id" in messages[0]) || !("method" in messages[0])) return {};
+  const m = messages[0];
+  const name = m.method === "tools/call" ? (m.params as { name?: unknown } | undefined)?.name : undefined;
+  return { requestId: m.id, ...(typeof name === "string" && tools.has(name) ? { tool: name } : {}) };
 }
 
 /** The first revision without JSON-RPC batching (MCP 2025-06-18 removed it). */

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import type { AddressInfo } from "node:net";
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { AuditFacts } from "../auth/audit";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import { Connection } from "../core/connection";
@@ -13,7 +14,7 @@ import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
 import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
 import { HttpDrain } from "./http-drain";
-import { BodyTooLarge, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
+import { BodyTooLarge, admissionFacts, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
 import { applySocketLimits, nodeServerLimits, type SocketLimits } from "./socket-limits";
@@ -171,8 +172,9 @@ export class HttpHost {
     const singleId = body?.messages.length === 1 && "id" in body.messages[0] ? body.messages[0].id : null;
     const authRequest: AuthRequest = { headers: flatHeaders(req), transport: "http", ip: this.clientAddress(req) };
     let principal: AuthContext | undefined;
+    const facts = admissionFacts(body?.messages, this.pipeline.def.tools);
     try {
-      principal = await this.admit(req, q === -1 ? "" : target.slice(q + 1), authRequest);
+      principal = await this.admit(req, q === -1 ? "" : target.slice(q + 1), authRequest, facts);
     } catch (err) {
       return writeFrameworkError(res, err, this.challenge.forRequest(req), singleId);
     }
@@ -180,7 +182,7 @@ export class HttpHost {
     if (body) {
       // The 403 step-up is OAuth's (a bearer token can be re-issued with more scopes); API keys get -32003 in-band.
       if (principal && /^bearer\s/i.test(req.headers.authorization ?? "")) for (const m of body.messages) {
-        const refusal = this.pipeline.stepUp(m, decisions);
+        const refusal = this.pipeline.stepUp(m, decisions, authRequest.ip);
         if (refusal) return writeFrameworkError(res, refusal, this.challenge.forRequest(req), singleId);
       }
       checkPostHeaders(req);
@@ -188,13 +190,14 @@ export class HttpHost {
     // As the SDK does: `initialize` negotiates the version in its body, so its header is not checked.
     if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
     if (body?.batch && !this.routes) refuseBatch(body.messages, req.headers["mcp-protocol-version"] as string | undefined);
-    if (this.routes) return this.routes.route(req, res, body, { principal, decisions });
+    const clientAddress = authRequest.ip;
+    if (this.routes) return this.routes.route(req, res, body, { principal, decisions, clientAddress });
     const connection = new Connection("http");
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string") connection.protocolVersion = version;
     // Nothing outlives a stateless request: a client that goes away aborts what it asked for.
     this.drain.hold(connection, res);
-    await answerPost(res, body!.messages, { connection, principal, decisions }, this.pipeline, {
+    await answerPost(res, body!.messages, { connection, principal, decisions, clientAddress }, this.pipeline, {
       json: this.options.jsonResponse ?? true,
       headers: {},
       batch: body!.batch,
@@ -203,19 +206,19 @@ export class HttpHost {
   }
 
   /** Limiter → credential shape (RFC 6750 §2: one credential, in one header, never in the query) → strategy. */
-  private async admit(req: IncomingMessage, query: string, authRequest: AuthRequest): Promise<AuthContext | undefined> {
+  private async admit(req: IncomingMessage, query: string, authRequest: AuthRequest, facts: AuditFacts): Promise<AuthContext | undefined> {
     const admission = this.pipeline.admission;
     if (this.pipeline.def.strategy) {
       try {
         checkCredentialShape(req, query);
       } catch (err) {
-        if (this.limiter) await this.limiter.check(authRequest.ip!);
-        admission.refuseShape(authRequest);
+        if (this.limiter) await this.limiter.check(authRequest.ip!, { ...facts, transport: "http" });
+        admission.refuseShape(authRequest, facts);
         if (this.limiter) await this.limiter.recordFailure(authRequest.ip!);
         throw err;
       }
     }
-    return admission.admit(authRequest, { limiter: this.limiter });
+    return admission.admit(authRequest, { limiter: this.limiter, facts });
   }
 
   private async readMessages(req: IncomingMessage): Promise<{ messages: JSONRPCMessage[]; batch: boolean }> {

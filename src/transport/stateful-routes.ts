@@ -12,6 +12,8 @@ import { answerPost } from "./post-answer";
 import { SessionStore } from "./session-store";
 
 const principalKey = (auth: AuthContext | undefined) => (auth ? `${auth.strategy}\u0000${auth.subject}` : "anonymous");
+/** Who sent a request, as the HTTP host admitted it. */
+type Who = { principal: AuthContext | undefined; decisions: DecisionMemo; clientAddress?: string };
 const isInitialize = (m: JSONRPCMessage) => "method" in m && m.method === "initialize";
 
 /**
@@ -34,7 +36,7 @@ export class StatefulRoutes {
     req: IncomingMessage,
     res: ServerResponse,
     body: { messages: JSONRPCMessage[]; batch: boolean } | undefined,
-    who: { principal: AuthContext | undefined; decisions: DecisionMemo },
+    who: Who,
   ): Promise<void> {
     const sid = req.headers["mcp-session-id"];
     const principal = principalKey(who.principal);
@@ -62,7 +64,7 @@ export class StatefulRoutes {
     this.sessions.closeAll();
   }
 
-  private async open(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, principal: string, who: { principal: AuthContext | undefined; decisions: DecisionMemo }): Promise<void> {
+  private async open(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, principal: string, who: Who): Promise<void> {
     if (body.messages.length > 1) throw new TransportError("already_initialized", "Invalid Request: Only one initialization request is allowed");
     if (body.batch) refuseBatch(body.messages, undefined);
     this.sessions.makeRoomFor(principal);
@@ -72,8 +74,8 @@ export class StatefulRoutes {
     return this.post(res, body, session, who);
   }
 
-  private post(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, session: HttpSession, who: { principal: AuthContext | undefined; decisions: DecisionMemo }): Promise<void> {
-    return answerPost(res, body.messages, { connection: session.connection, principal: who.principal, decisions: who.decisions }, this.pipeline, {
+  private post(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, session: HttpSession, who: Who): Promise<void> {
+    return answerPost(res, body.messages, { connection: session.connection, principal: who.principal, decisions: who.decisions, clientAddress: who.clientAddress }, this.pipeline, {
       json: this.options.jsonResponse ?? false,
       headers: session.headers,
       batch: body.batch,

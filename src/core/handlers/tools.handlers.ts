@@ -22,6 +22,8 @@ export function toolHandlers(parts: HandlerParts): MethodTable {
       const tool = def.tools.get(req.params.name);
       if (!tool) throw new ProtocolError(JsonRpcCode.InvalidParams, `Unknown tool: ${String(req.params.name).slice(0, 128)}`);
       authorizer.require(call, "tool", tool.name, tool.requirement);
+      const spending = parts.quotas.spend(call, tool);
+      if (spending) await spending;
       const checked = await tool.input.validate(req.params.arguments);
       if (!checked.ok) return toolErrorResult(formatFieldErrors(checked.errors));
       const ctx = parts.context(call);

@@ -1,0 +1,23 @@
+/**
+ * JSON-RPC error codes used by the framework. The first five are JSON-RPC 2.0's; -32000 is the SDK's convention for
+ * transport refusals; the rest are the framework's own, all clear of the 2026-07-28 revision's -32020…-32022 and
+ * -32042 (URL elicitation required).
+ */
+export const JsonRpcCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  TransportRefused: -32000,
+  Unauthenticated: -32001,
+  /** MCP's "resource not found". */
+  ResourceNotFound: -32002,
+  Forbidden: -32003,
+  RateLimited: -32029,
+  IdentityProviderUnavailable: -32030,
+  ToolTimeout: -32031,
+  QuotaExceeded: -32032,
+  TooManyInFlight: -32033,
+  AuthenticationTimeout: -32034,
+} as const;
