@@ -125,6 +125,17 @@ export class RateLimitedError extends McpcraftError {
 }
 
 /**
+ * Stateful sessions are kept in Redis (`sessions: { redis }`) and Redis cannot be reached: HTTP 503 with
+ * `Retry-After`. Fails closed: an instance never serves a session it cannot check is still there and still its
+ * caller's.
+ */
+export class SessionStoreUnavailableError extends McpcraftError {
+  constructor(readonly retryAfterSeconds = 2) {
+    super("session_store_unavailable", "Session store unavailable");
+  }
+}
+
+/**
  * What a handler looked up does not exist — a resource URI above all: JSON-RPC -32002 (MCP's "resource not
  * found"). Throw it from a resource handler to answer that; unknown tools and prompts are -32602 instead.
  */
@@ -254,6 +265,8 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof SessionStoreUnavailableError)
+    return { status: 503, jsonRpcCode: JsonRpcCode.InternalError, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {

@@ -5,6 +5,8 @@ export { CraftServer, type ListenOptions } from "./server/craft-server";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";
+export type { RedisSessionOptions } from "./transport/redis-session-registry";
+export { RedisEventStore, type RedisEventStoreOptions } from "./transport/redis-event-store";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
@@ -50,6 +52,7 @@ export {
   InsufficientScopeError,
   IdentityProviderUnavailableError,
   RateLimitedError,
+  SessionStoreUnavailableError,
   NotFoundError,
   JsonRpcCode,
   type AuthFailureReason,

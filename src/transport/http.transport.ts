@@ -13,6 +13,7 @@ import { writeFrameworkError } from "./http-answers";
 import { BodyTooLarge, flatHeaders, hostnameOf, readBody } from "./http-request";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
+import type { RedisSessionOptions } from "./redis-session-registry";
 import { StatefulRoutes } from "./stateful-routes";
 
 export interface HttpHandlerOptions {
@@ -49,6 +50,13 @@ export interface HttpHandlerOptions {
   sessionIdleMs?: number;
   /** A `: keepalive` comment on open SSE streams this often, so proxies keep them. Default 15 s; 0 turns it off. */
   keepAliveMs?: number;
+  /**
+   * Keep stateful sessions in Redis, so that any instance serves any request of any session (no sticky routing):
+   * `{ redis: "redis://…" | ioredisClient, keyPrefix?, ttlSeconds? }`. Resumable SSE then uses a Redis event
+   * store unless `eventStore` is given. Stateful requests answer 503 while Redis is unreachable. See
+   * docs/deployment.md.
+   */
+  sessions?: RedisSessionOptions;
 }
 
 export interface HttpListenOptions extends HttpHandlerOptions {
@@ -117,6 +125,7 @@ export class HttpHost {
         resolve();
       });
     });
+    await this.routes?.ready();
     const port = (server.address() as AddressInfo).port;
     const shownHost = host.includes(":") ? `[${host}]` : host;
     return { url: `http://${shownHost}:${port}${this.path}`, port, close: () => this.close() };
@@ -124,7 +133,7 @@ export class HttpHost {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.routes?.close();
+    await this.routes?.close();
     await Promise.all(
       [...this.nodeServers].map(
         (s) =>

@@ -32,6 +32,7 @@ export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCap
       connection.protocolVersion = protocolVersion;
       connection.clientCapabilities = req.params.capabilities;
       connection.clientInfo = req.params.clientInfo;
+      await connection.save({ protocolVersion, clientCapabilities: req.params.capabilities, clientInfo: req.params.clientInfo });
       return { protocolVersion, capabilities, serverInfo, ...(def.instructions ? { instructions: def.instructions } : {}) };
     }),
 
@@ -40,6 +41,7 @@ export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCap
     // Per connection; ctx.clientLog honours it.
     "logging/setLevel": method(SetLevelRequestSchema, async (req, call) => {
       call.connection.logLevel = req.params.level;
+      await call.connection.save({ logLevel: req.params.level });
       return {};
     }),
   };
