@@ -50,12 +50,7 @@ export interface HttpHandlerOptions {
   sessionIdleMs?: number;
   /** A `: keepalive` comment on open SSE streams this often, so proxies keep them. Default 15 s; 0 turns it off. */
   keepAliveMs?: number;
-  /**
-   * Keep stateful sessions in Redis, so that any instance serves any request of any session (no sticky routing):
-   * `{ redis: "redis://…" | ioredisClient, keyPrefix?, ttlSeconds? }`. Resumable SSE then uses a Redis event
-   * store unless `eventStore` is given. Stateful requests answer 503 while Redis is unreachable. See
-   * docs/deployment.md.
-   */
+  /** Sessions (and resumable SSE) in Redis, so any instance serves any session; see docs/deployment.md. */
   sessions?: RedisSessionOptions;
 }
 
