@@ -228,6 +228,19 @@ describeWithRedis("sessions shared by three instances through Redis (no sticky r
     }
   });
 
+  it("loads a session an instance has never seen from Redis, and refuses it there to another principal (404)", async () => {
+    const headers = (key: string, sid?: string): Record<string, string> => ({ "x-api-key": key, "mcp-protocol-version": "2025-11-25", ...(sid ? { "mcp-session-id": sid } : {}) });
+    const opened = await rawPost(instances[0].url, INIT, headers(BOB));
+    const sid = opened.headers.get("mcp-session-id")!;
+    assert.equal(opened.status, 200);
+    const ping = { jsonrpc: "2.0", id: 2, method: "ping" };
+    const stranger = await rawPost(instances[1].url, ping, headers(ALICE, sid));
+    assert.equal(stranger.status, 404, "a principal that does not match is refused on a first load");
+    assert.equal((await rawPost(instances[1].url, ping, headers(BOB, sid))).status, 200);
+    assert.equal((await rawPost(instances[2].url, ping, headers(BOB, sid))).status, 200);
+    assert.equal((await rawPost(instances[1].url, ping, headers(ALICE, sid))).status, 404, "and on a cached one");
+  });
+
   it("goes on through the other two when an instance is killed mid-session (SIGKILL)", async function () {
     this.timeout(30_000);
     const holder = standaloneGets().at(-1)!.instance;
