@@ -76,6 +76,8 @@ export interface ConnectionStateSink {
   saved(connection: Connection, change: ConnectionChange): Promise<void>;
   /** A client response that no request of this process awaits: another instance may be waiting for it. */
   unmatched(connection: Connection, message: { id: RequestId }): void;
+  /** A cancellation of a request that is not in flight here: it may be on another instance. */
+  cancelled(connection: Connection, id: RequestId, reason: unknown): void;
 }
 
 interface Pending {
@@ -135,9 +137,14 @@ export class Connection {
     if (same.size === 0) this.inFlight.delete(id);
   }
 
-  /** `notifications/cancelled`: a client reusing an id cancels every in-flight request it sent with it. */
-  cancel(id: RequestId, reason: unknown): void {
-    for (const flight of this.inFlight.get(id) ?? []) flight.abort(reason);
+  /**
+   * `notifications/cancelled`: a client reusing an id cancels every in-flight request it sent with it. One not in
+   * flight here may run on another instance: unless `forwarded` already, the state sink tells the others.
+   */
+  cancel(id: RequestId, reason: unknown, forwarded = false): void {
+    const same = this.inFlight.get(id);
+    if (!same && !forwarded) this.sink?.cancelled(this, id, reason);
+    for (const flight of same ?? []) flight.abort(reason);
   }
 
   /**

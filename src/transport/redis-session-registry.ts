@@ -143,6 +143,13 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     this.bus.publish({ t: "answer", sid: connection.sessionId, to, message }).catch((err: Error) => this.degraded(err));
   }
 
+  /** {@link ConnectionStateSink}: the client cancelled a request that may run on another instance. */
+  cancelled(connection: Connection, id: string | number, reason: unknown): void {
+    if (!connection.sessionId) return;
+    const why = typeof reason === "string" ? reason.slice(0, 200) : undefined;
+    this.bus.publish({ t: "cancel", from: this.bus.instance, sid: connection.sessionId, id, reason: why }).catch((err: Error) => this.degraded(err));
+  }
+
   private async load(id: string, principal: string): Promise<HttpSession | undefined> {
     const [[hashErr, hash], [subsErr, subs]] = ((await this.redis.multi().hgetall(this.key(id)).smembers(this.subsKey(id)).exec()) ?? [[null, {}], [null, []]]) as [
       [Error | null, Record<string, string>],
@@ -221,6 +228,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (m.t === "gone") session.close();
     else if (m.t === "state" && m.from !== this.bus.instance) this.apply(session, m.change as ConnectionChange);
     else if (m.t === "standalone" && m.from !== this.bus.instance) session.endStandalone();
+    else if (m.t === "cancel" && m.from !== this.bus.instance) session.connection.cancel(m.id, m.reason, true);
     else if (m.t === "answer" && m.to === this.bus.instance && m.message) session.connection.accept(m.message as Parameters<Connection["accept"]>[0], true);
   }
 

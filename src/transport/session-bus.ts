@@ -9,6 +9,7 @@ export type BusMessage =
   | { t: "updated"; uri: string }
   | { t: "answer"; sid: string; to: string; message: { id: string | number } }
   | { t: "standalone"; from: string; sid: string }
+  | { t: "cancel"; from: string; sid: string; id: string | number; reason?: string }
   | { t: "event"; stream: string; id: string; message: unknown }
   | { t: "end"; stream: string };
 

@@ -194,6 +194,27 @@ describeWithRedis("sessions shared by three instances through Redis (no sticky r
     assert.notEqual(resumed.instance, ran.instance, "the stream was carried on by another instance than the one running the call");
   });
 
+  it("aborts a call's signal when its cancellation reaches another instance than the one running it", async () => {
+    const events: string[] = [];
+    const r = new Redis(redis.url);
+    try {
+      r.on("message", (_c: string, m: string) => void events.push(m));
+      await r.subscribe("fixture:events");
+      const abort = new AbortController();
+      const call = client.callTool({ name: "hold", arguments: { id: "c1" } }, undefined, { signal: abort.signal });
+      const started = await waitFor("the call to start", () => events.find((e) => e.startsWith("started:c1:")));
+      abort.abort("changed my mind");
+      await assert.rejects(call);
+      const aborted = await waitFor("its signal to abort", () => events.find((e) => e.startsWith("aborted:c1:")));
+      const ranAt = started.split(":")[2];
+      assert.equal(aborted.split(":")[2], ranAt);
+      const cancelHop = await waitFor("the cancellation hop", () => proxy.hops.findLast((h) => h.rpc.includes("notifications/cancelled")));
+      assert.notEqual(String(cancelHop.instance), ranAt, "the cancellation went to another instance");
+    } finally {
+      r.disconnect();
+    }
+  });
+
   it("shares failed-authentication counts: three failures on three instances block the fourth attempt", async () => {
     const from = proxy.hops.length;
     const post = (key: string) => rawPost(proxyUrl, INIT, { "x-api-key": key, "x-test-source": "127.0.0.7" });
