@@ -2,6 +2,7 @@ import "reflect-metadata";
 
 export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions } from "./server/create-server";
 export { CraftServer, type ListenOptions } from "./server/craft-server";
+export type { ListKind } from "./core/connection-registry";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";

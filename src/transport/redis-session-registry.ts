@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { ChainableCommander, Redis } from "ioredis";
 import type { Connection, ConnectionChange, ConnectionStateSink } from "../core/connection";
@@ -10,6 +10,7 @@ import { redisPair } from "./redis-clients";
 import { RedisEventStore } from "./redis-event-store";
 import type { StreamMirror } from "./resumable-stream";
 import { SessionBus, type BusMessage } from "./session-bus";
+import { bindingOf, fieldsOf, sameDigest, stateOf } from "./session-record";
 import type { SessionRegistry } from "./session-registry";
 import { SessionStore } from "./session-store";
 import type { SseStream } from "./sse-stream";
@@ -28,9 +29,7 @@ export interface RedisSessionOptions {
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OUTGOING_ID = /^mcpcraft-([0-9a-f]{8})-\d+$/;
 const DEGRADED_LOG_INTERVAL_MS = 30_000;
-
-/** The binding stored for a session: a digest salted with its id, so Redis never holds the subject in clear. */
-const bindingOf = (sid: string, principal: string) => createHash("sha256").update(`${sid}\u0000${principal}`).digest("hex");
+const LISTS = new Set(["tools", "resources", "prompts"]);
 
 /**
  * Sessions kept in Redis, shared by every instance: the principal binding (a digest), the negotiated protocol
@@ -75,6 +74,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
       finished: (stream) => void this.eventStore.finish(stream).then(() => this.bus.publish({ t: "end", stream })).catch((err: Error) => this.degraded(err)),
     };
     pipeline.subscriptions.fanOut = (uri) => this.guard(() => this.bus.publish({ t: "updated", uri }));
+    pipeline.connections.fanOut = (kind) => this.guard(() => this.bus.publish({ t: "list", kind }));
   }
 
   async claim(id: string, principal: string): Promise<HttpSession | undefined> {
@@ -115,7 +115,8 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   async close(): Promise<void> {
     this.local.closeAll();
     for (const set of this.followers.values()) for (const f of set) f.stop();
-    if (this.pipeline.subscriptions.fanOut) this.pipeline.subscriptions.fanOut = undefined;
+    this.pipeline.subscriptions.fanOut = undefined;
+    this.pipeline.connections.fanOut = undefined;
     for (const client of this.owned) client.disconnect();
   }
 
@@ -123,11 +124,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   async saved(connection: Connection, change: ConnectionChange): Promise<void> {
     const sid = connection.sessionId!;
     const key = this.key(sid);
-    const fields: Record<string, string> = {};
-    if (change.protocolVersion !== undefined) fields.v = change.protocolVersion;
-    if (change.clientCapabilities !== undefined) fields.caps = JSON.stringify(change.clientCapabilities);
-    if (change.clientInfo !== undefined) fields.info = JSON.stringify(change.clientInfo);
-    if (change.logLevel !== undefined) fields.lvl = change.logLevel;
+    const fields = fieldsOf(change);
     const m = this.redis.multi();
     if (Object.keys(fields).length) m.hset(key, fields);
     if (change.subscribed) m.sadd(this.subsKey(sid), change.subscribed).expire(this.subsKey(sid), this.ttl);
@@ -176,6 +173,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     session.connection.sink = this;
     session.connection.outgoingIdPrefix = `mcpcraft-${this.bus.instance}-`;
     this.local.add(session);
+    this.pipeline.connections.add(session.connection);
     this.checked.set(session, { generation: this.bus.generation, at: Date.now() });
     return session;
   }
@@ -219,6 +217,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
 
   private receive(m: BusMessage): void {
     if (m.t === "updated") return void this.pipeline.subscriptions.deliver(String(m.uri)).catch(() => undefined);
+    if (m.t === "list") return void (LISTS.has(m.kind) ? this.pipeline.connections.deliver(m.kind).catch(() => undefined) : undefined);
     if (m.t === "event" || m.t === "end") {
       for (const f of [...(this.followers.get(String(m.stream)) ?? [])]) m.t === "end" ? f.end() : f.event(String(m.id), m.message as JSONRPCMessage);
       return;
@@ -278,21 +277,4 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   private subsKey(sid: string): string {
     return `${this.prefix}:${sid}:subs`;
   }
-}
-
-function sameDigest(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
-
-/** The connection state a session's hash holds (written by {@link RedisSessionRegistry.saved}). */
-function stateOf(hash: Record<string, string>): ConnectionChange {
-  const parse = (text: string | undefined) => {
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  };
-  return { protocolVersion: hash.v, clientCapabilities: parse(hash.caps), clientInfo: parse(hash.info), logLevel: hash.lvl as ConnectionChange["logLevel"] };
 }

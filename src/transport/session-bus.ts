@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../contracts/logger";
+import type { ListKind } from "../core/connection-registry";
 
 /** What instances sharing sessions tell each other, on one pub/sub channel. */
 export type BusMessage =
   | { t: "state"; from: string; sid: string; change: Record<string, unknown> }
   | { t: "gone"; sid: string }
   | { t: "updated"; uri: string }
+  | { t: "list"; kind: ListKind }
   | { t: "answer"; sid: string; to: string; message: { id: string | number } }
   | { t: "standalone"; from: string; sid: string }
   | { t: "cancel"; from: string; sid: string; id: string | number; reason?: string }

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CreateMessageRequestSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CreateMessageRequestSchema, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
 import { waitFor } from "../fixtures/oauth";
 import { DIST, INIT, rawPost, startHttpExample, type RunningServer } from "../fixtures/processes";
@@ -115,6 +115,7 @@ describeWithRedis("sessions shared by three instances through Redis (no sticky r
   let client: Client;
   let transport: StreamableHTTPClientTransport;
   const updates: string[] = [];
+  let listChanges = 0;
 
   before(async function () {
     this.timeout(60_000);
@@ -125,6 +126,7 @@ describeWithRedis("sessions shared by three instances through Redis (no sticky r
     client = new Client({ name: "multi", version: "1" }, { capabilities: { sampling: {} } });
     client.setRequestHandler(CreateMessageRequestSchema, async () => ({ role: "assistant", content: { type: "text", text: "teal" }, model: "fixture" }));
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanges++);
     transport = new StreamableHTTPClientTransport(new URL(proxyUrl), {
       requestInit: { headers: { "x-api-key": ALICE } },
       reconnectionOptions: { initialReconnectionDelay: 50, maxReconnectionDelay: 500, reconnectionDelayGrowFactor: 1.5, maxRetries: 20 },
@@ -167,6 +169,17 @@ describeWithRedis("sessions shared by three instances through Redis (no sticky r
     assert.notEqual(touchedAt, subscribedAt);
     await waitFor("the resources/updated notification", () => updates.length === 1);
     assert.deepEqual(updates, ["config://app"]);
+  });
+
+  it("delivers a list change announced on one instance through the standalone stream another instance holds", async () => {
+    const holder = standaloneGets().at(-1)!.instance;
+    let flipped: { instance: string; reached: number } | undefined;
+    for (let i = 0; i < 3 && (!flipped || flipped.instance === String(holder)); i++)
+      flipped = (await client.callTool({ name: "flip", arguments: {} })).structuredContent as { instance: string; reached: number };
+    assert.notEqual(flipped!.instance, String(holder));
+    assert.equal(flipped!.reached, 3, "all three instances heard it");
+    await waitFor("the tools/list_changed notification", () => listChanges >= 1);
+    assert.ok(listChanges <= 3, `one notification per flip at most, got ${listChanges}`);
   });
 
   it("forwards the client's answer to a sampling request to the instance whose tool awaits it", async () => {
