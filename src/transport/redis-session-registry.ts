@@ -30,6 +30,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const OUTGOING_ID = /^mcpcraft-([0-9a-f]{8})-\d+$/;
 const DEGRADED_LOG_INTERVAL_MS = 30_000;
 const LISTS = new Set(["tools", "resources", "prompts"]);
+const MAX_GONE = 1000;
 
 /**
  * Sessions kept in Redis, shared by every instance: the principal binding (a digest), the negotiated protocol
@@ -50,6 +51,8 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   private readonly checked = new WeakMap<HttpSession, { generation: number; at: number }>();
   private readonly loading = new Map<string, Promise<HttpSession | undefined>>();
   private readonly followers = new Map<string, Set<StreamFollower>>();
+  /** Sessions deleted lately: a load that raced the DELETE (read before it, answered after) must not revive one. */
+  private readonly gone = new Set<string>();
   private readonly mirror: StreamMirror;
   private lastDegradedLog = 0;
 
@@ -153,7 +156,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
       [Error | null, string[]],
     ];
     if (hashErr || subsErr) throw hashErr ?? subsErr;
-    if (!hash?.p || !hash.sa || !sameDigest(hash.p, bindingOf(id, principal))) return undefined;
+    if (!hash?.p || !hash.sa || this.gone.has(id) || !sameDigest(hash.p, bindingOf(id, principal))) return undefined;
     const existing = this.local.peek(id);
     if (existing) return existing;
     const session = this.adopt(id, principal, hash.sa);
@@ -222,6 +225,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
       for (const f of [...(this.followers.get(String(m.stream)) ?? [])]) m.t === "end" ? f.end() : f.event(String(m.id), m.message as JSONRPCMessage);
       return;
     }
+    if (m.t === "gone") this.forget(String(m.sid));
     const session = this.local.peek(String(m.sid));
     if (!session) return;
     if (m.t === "gone") session.close();
@@ -229,6 +233,12 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     else if (m.t === "standalone" && m.from !== this.bus.instance) session.endStandalone();
     else if (m.t === "cancel" && m.from !== this.bus.instance) session.connection.cancel(m.id, m.reason, true);
     else if (m.t === "answer" && m.to === this.bus.instance && m.message) session.connection.accept(m.message as Parameters<Connection["accept"]>[0], true);
+  }
+
+  private forget(sid: string): void {
+    this.gone.add(sid);
+    // Bounded: only loads in flight at the moment of a DELETE need it.
+    if (this.gone.size > MAX_GONE) this.gone.delete(this.gone.values().next().value!);
   }
 
   private follow(lastEventId: string, stream: SseStream): StreamFollower {

@@ -72,6 +72,22 @@ describeWithRedis("Redis sessions: expiry, DELETE and outages", () => {
     assert.equal((await rawPost(a.url, INIT, headers())).status, 503, "no new session either");
   });
 
+  it("reads a session from Redis once per instance, not per request", async () => {
+    const [a, b] = [await listen(), await listen()];
+    const sid = await open(a.url);
+    const r = new Redis(redis.url);
+    const reads = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await r.info("commandstats"))?.[1] ?? 0);
+    try {
+      assert.equal((await rawPost(b.url, PING, headers(sid))).status, 200);
+      const before = await reads();
+      assert.ok(before >= 1, "b loaded the session it had never seen");
+      for (let i = 0; i < 10; i++) assert.equal((await rawPost(i % 2 ? a.url : b.url, PING, headers(sid))).status, 200);
+      assert.equal(await reads(), before);
+    } finally {
+      r.disconnect();
+    }
+  });
+
   it("keeps sessions of two key prefixes apart", async () => {
     const [a, b] = [await listen({ keyPrefix: "app-a" }), await listen({ keyPrefix: "app-b" })];
     const sid = await open(a.url);
