@@ -10,7 +10,7 @@ import { redisPair } from "./redis-clients";
 import { RedisEventStore } from "./redis-event-store";
 import type { StreamMirror } from "./resumable-stream";
 import { SessionBus, type BusMessage } from "./session-bus";
-import { bindingOf, fieldsOf, sameDigest, stateOf } from "./session-record";
+import { bindingOf, fieldsOf, sameDigest, SessionKeys, stateOf } from "./session-record";
 import type { SessionRegistry } from "./session-registry";
 import { SessionStore } from "./session-store";
 import type { SseStream } from "./sse-stream";
@@ -46,7 +46,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   private readonly bus: SessionBus;
   private readonly redis: Redis;
   private readonly owned: Redis[];
-  private readonly prefix: string;
+  private readonly keys: SessionKeys;
   private readonly ttl: number;
   private readonly checked = new WeakMap<HttpSession, { generation: number; at: number }>();
   private readonly loading = new Map<string, Promise<HttpSession | undefined>>();
@@ -63,14 +63,15 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   ) {
     if (!options?.redis) throw new ConfigurationError("sessions: { redis } needs an ioredis client or a redis:// URL");
     if (settings.eventStore) throw new ConfigurationError("give eventStore or sessions: { redis }, not both: Redis sessions keep their SSE events in Redis");
-    this.prefix = options.keyPrefix ?? "mcpcraft:session";
+    const prefix = options.keyPrefix ?? "mcpcraft:session";
+    this.keys = new SessionKeys(prefix);
     this.ttl = Math.ceil(options.ttlSeconds ?? settings.sessionIdleMs / 1000);
     if (!(this.ttl >= 1)) throw new ConfigurationError("sessions.ttlSeconds must be ≥ 1");
     const { commands, listener, owned } = redisPair(options.redis, (err) => this.degraded(err));
     this.redis = commands;
     this.owned = owned;
-    this.eventStore = new RedisEventStore(commands, { keyPrefix: `${this.prefix}:events`, ttlSeconds: this.ttl });
-    this.bus = new SessionBus(commands, listener, this.prefix, (m) => this.receive(m), pipeline.def.logger);
+    this.eventStore = new RedisEventStore(commands, { keyPrefix: `${prefix}:events`, ttlSeconds: this.ttl });
+    this.bus = new SessionBus(commands, listener, prefix, (m) => this.receive(m), pipeline.def.logger);
     this.local = new SessionStore(settings.maxSessionsPerPrincipal, settings.sessionIdleMs);
     this.mirror = {
       sent: async (stream, id, message) => void (await this.bus.publish({ t: "event", stream, id, message })),
@@ -89,7 +90,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     const key = `${id}\u0000${principal}`;
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = this.guard(() => this.load(id, principal)).finally(() => this.loading.delete(key));
+      pending = this.load(id, principal).finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
     }
     return pending;
@@ -101,13 +102,19 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (this.local.size >= this.settings.maxSessions) throw new TransportError("too_many_sessions", "Too many sessions", { "retry-after": "5" });
     const id = randomUUID();
     const standaloneId = randomUUID();
-    const key = this.key(id);
-    await this.exec(this.redis.multi().hset(key, { p: bindingOf(id, principal), sa: standaloneId }).expire(key, this.ttl));
+    const key = this.keys.hash(id);
+    const owner = this.keys.owner(principal);
+    const now = Date.now();
+    const m = this.redis.multi().hset(key, { p: bindingOf(id, principal), sa: standaloneId }).expire(key, this.ttl);
+    // The principal's sessions by last use, deployment-wide: beyond the cap, the least recently used ones go.
+    m.zadd(owner, now, id).zremrangebyscore(owner, "-inf", now - this.ttl * 1000).expire(owner, this.ttl).zrange(owner, "0", String(-(this.settings.maxSessionsPerPrincipal + 1)));
+    const evicted = (await this.exec(m)).at(-1) as string[];
+    if (evicted.length) await this.drop(owner, evicted);
     return this.adopt(id, principal, standaloneId);
   }
 
   async remove(session: HttpSession): Promise<void> {
-    await this.exec(this.redis.multi().del(this.key(session.id), this.subsKey(session.id)).publish(this.bus.channel, JSON.stringify({ t: "gone", sid: session.id })));
+    await this.drop(this.keys.owner(session.principal), [session.id]);
     session.close();
   }
 
@@ -126,12 +133,12 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   /** {@link ConnectionStateSink}: written, and announced to the other instances, before the request is answered. */
   async saved(connection: Connection, change: ConnectionChange): Promise<void> {
     const sid = connection.sessionId!;
-    const key = this.key(sid);
+    const key = this.keys.hash(sid);
     const fields = fieldsOf(change);
     const m = this.redis.multi();
     if (Object.keys(fields).length) m.hset(key, fields);
-    if (change.subscribed) m.sadd(this.subsKey(sid), change.subscribed).expire(this.subsKey(sid), this.ttl);
-    if (change.unsubscribed) m.srem(this.subsKey(sid), change.unsubscribed);
+    if (change.subscribed) m.sadd(this.keys.subs(sid), change.subscribed).expire(this.keys.subs(sid), this.ttl);
+    if (change.unsubscribed) m.srem(this.keys.subs(sid), change.unsubscribed);
     m.expire(key, this.ttl).publish(this.bus.channel, JSON.stringify({ t: "state", from: this.bus.instance, sid, change }));
     await this.exec(m);
   }
@@ -151,11 +158,9 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   }
 
   private async load(id: string, principal: string): Promise<HttpSession | undefined> {
-    const [[hashErr, hash], [subsErr, subs]] = ((await this.redis.multi().hgetall(this.key(id)).smembers(this.subsKey(id)).exec()) ?? [[null, {}], [null, []]]) as [
-      [Error | null, Record<string, string>],
-      [Error | null, string[]],
-    ];
-    if (hashErr || subsErr) throw hashErr ?? subsErr;
+    const [found, members] = await this.exec(this.redis.multi().hgetall(this.keys.hash(id)).smembers(this.keys.subs(id)));
+    const hash = found as Record<string, string> | null;
+    const subs = members as string[];
     if (!hash?.p || !hash.sa || this.gone.has(id) || !sameDigest(hash.p, bindingOf(id, principal))) return undefined;
     const existing = this.local.peek(id);
     if (existing) return existing;
@@ -189,17 +194,15 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     const last = this.checked.get(session)!;
     const stale = last.generation !== this.bus.generation;
     if (!stale && Date.now() - last.at < (this.ttl * 1000) / 4) return true;
-    const alive = await this.guard(async () => {
-      const [[err, hash]] = ((await this.redis.multi().hgetall(this.key(session.id)).expire(this.key(session.id), this.ttl).expire(this.subsKey(session.id), this.ttl).exec()) ?? [
-        [null, {}],
-      ]) as [[Error | null, Record<string, string>]];
-      if (err) throw err;
-      if (!hash?.p) return false;
-      if (stale) this.apply(session, stateOf(hash), await this.redis.smembers(this.subsKey(session.id)));
-      return true;
-    });
+    const sid = session.id;
+    const m = this.redis.multi().hgetall(this.keys.hash(sid)).expire(this.keys.hash(sid), this.ttl).expire(this.keys.subs(sid), this.ttl);
+    const [hash, , , , subs] = await this.exec(m.zadd(this.keys.owner(session.principal), "XX", Date.now(), sid).smembers(this.keys.subs(sid)));
+    const alive = !!(hash as Record<string, string> | null)?.p;
     if (!alive) session.close();
-    else this.checked.set(session, { generation: this.bus.generation, at: Date.now() });
+    else {
+      if (stale) this.apply(session, stateOf(hash as Record<string, string>), subs as string[]);
+      this.checked.set(session, { generation: this.bus.generation, at: Date.now() });
+    }
     return alive;
   }
 
@@ -267,9 +270,19 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     }
   }
 
-  private async exec(m: ChainableCommander): Promise<void> {
-    await this.guard(async () => {
-      for (const [err] of (await m.exec()) ?? []) if (err) throw err;
+  /** Ends sessions everywhere: their keys go, and every instance is told. */
+  private async drop(owner: string, ids: string[]): Promise<void> {
+    const m = this.redis.multi().zrem(owner, ...ids);
+    for (const sid of ids) m.del(this.keys.hash(sid), this.keys.subs(sid)).publish(this.bus.channel, JSON.stringify({ t: "gone", sid }));
+    await this.exec(m);
+  }
+
+  /** Runs a MULTI; its results, or the 503 of fail-closed sessions. */
+  private async exec(m: ChainableCommander): Promise<unknown[]> {
+    return this.guard(async () => {
+      const results = (await m.exec()) ?? [];
+      for (const [err] of results) if (err) throw err;
+      return results.map(([, value]) => value);
     });
   }
 
@@ -278,13 +291,5 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (now - this.lastDegradedLog < DEGRADED_LOG_INTERVAL_MS) return;
     this.lastDegradedLog = now;
     this.pipeline.def.logger.warn({ event: "sessions.degraded", error: err?.message }, "Redis sessions unavailable: stateful requests answer 503");
-  }
-
-  private key(sid: string): string {
-    return `${this.prefix}:${sid}`;
-  }
-
-  private subsKey(sid: string): string {
-    return `${this.prefix}:${sid}:subs`;
   }
 }

@@ -7,6 +7,24 @@ import type { ConnectionChange } from "../core/connection";
  * log level. Subscriptions are the set `<prefix>:<sid>:subs`.
  */
 
+/** The Redis keys of sessions under one prefix. */
+export class SessionKeys {
+  constructor(private readonly prefix: string) {}
+
+  hash(sid: string): string {
+    return `${this.prefix}:${sid}`;
+  }
+
+  subs(sid: string): string {
+    return `${this.prefix}:${sid}:subs`;
+  }
+
+  /** The index of a principal's sessions, named by a digest of the principal (never the subject in clear). */
+  owner(principal: string): string {
+    return `${this.prefix}:owner:${createHash("sha256").update(principal).digest("hex")}`;
+  }
+}
+
 /** The principal binding: a digest salted with the session id, so Redis never holds the subject in clear. */
 export const bindingOf = (sid: string, principal: string): string => createHash("sha256").update(`${sid}\u0000${principal}`).digest("hex");
 

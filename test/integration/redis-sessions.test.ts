@@ -24,10 +24,10 @@ async function open(url: string): Promise<string> {
 describeWithRedis("Redis sessions: expiry, DELETE and outages", () => {
   let redis: RedisProcess;
   const servers: CraftServer[] = [];
-  const listen = async (sessions: { ttlSeconds?: number; keyPrefix?: string } = {}): Promise<HttpListening> => {
+  const listen = async (sessions: { ttlSeconds?: number; keyPrefix?: string } = {}, more: { maxSessionsPerPrincipal?: number } = {}): Promise<HttpListening> => {
     const server = build();
     servers.push(server);
-    return server.listen({ port: 0, sessions: { redis: redis.url, ...sessions } });
+    return server.listen({ port: 0, sessions: { redis: redis.url, ...sessions }, ...more });
   };
 
   beforeEach(async () => {
@@ -85,6 +85,18 @@ describeWithRedis("Redis sessions: expiry, DELETE and outages", () => {
       assert.equal(await reads(), before);
     } finally {
       r.disconnect();
+    }
+  });
+
+  it("caps a principal's sessions across the deployment: opening one more ends its least recently used one everywhere", async () => {
+    const [a, b] = [await listen({}, { maxSessionsPerPrincipal: 2 }), await listen({}, { maxSessionsPerPrincipal: 2 })];
+    const first = await open(a.url);
+    assert.equal((await rawPost(b.url, PING, headers(first))).status, 200);
+    const second = await open(b.url);
+    const third = await open(b.url);
+    for (const url of [a.url, b.url]) {
+      await waitFor("the oldest session to end", async () => (await rawPost(url, PING, headers(first))).status === 404);
+      for (const sid of [second, third]) assert.equal((await rawPost(url, PING, headers(sid))).status, 200);
     }
   });
 
