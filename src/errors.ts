@@ -117,6 +117,21 @@ export class IdentityProviderUnavailableError extends McpcraftError {
   }
 }
 
+/**
+ * The strategy or `authenticate` hook did not settle within `authenticationTimeoutMs`: HTTP 503 with
+ * `Retry-After` / JSON-RPC -32034. Never an admission, and not counted as a failed authentication.
+ *
+ * @example
+ * ```ts
+ * createServer({ name: "api", authenticationTimeoutMs: 3_000, authenticate: (h) => directory.lookUp(h["x-api-key"]) })
+ * ```
+ */
+export class AuthenticationTimeoutError extends McpcraftError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super("authentication_timeout", "Authentication timed out");
+  }
+}
+
 /** Too many failed authentications from one client: HTTP 429 / JSON-RPC -32029. */
 export class RateLimitedError extends McpcraftError {
   constructor(readonly retryAfterSeconds: number) {
@@ -124,11 +139,7 @@ export class RateLimitedError extends McpcraftError {
   }
 }
 
-/**
- * Stateful sessions are kept in Redis (`sessions: { redis }`) and Redis cannot be reached: HTTP 503 with
- * `Retry-After`. Fails closed: an instance never serves a session it cannot check is still there and still its
- * caller's.
- */
+/** Sessions are kept in Redis (`sessions: { redis }`) and it is unreachable: 503 + `Retry-After`, fail closed. */
 export class SessionStoreUnavailableError extends McpcraftError {
   constructor(readonly retryAfterSeconds = 2) {
     super("session_store_unavailable", "Session store unavailable");
@@ -175,7 +186,8 @@ export type TransportErrorCode =
   | "session_not_found"
   | "stream_conflict"
   | "too_many_sessions"
-  | "shutting_down";
+  | "shutting_down"
+  | "batch_not_supported";
 
 /** An HTTP request the transport refuses (bad framing, wrong session, Host/Origin, shutdown): status per the table. */
 export class TransportError extends McpcraftError {
@@ -204,6 +216,7 @@ export const JsonRpcCode = {
   Forbidden: -32003,
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
+  AuthenticationTimeout: -32034,
 } as const;
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
@@ -239,6 +252,8 @@ const TRANSPORT: Record<TransportErrorCode, [status: number, rpc: number]> = {
   stream_conflict: [409, JsonRpcCode.TransportRefused],
   too_many_sessions: [503, JsonRpcCode.InternalError],
   shutting_down: [503, JsonRpcCode.InternalError],
+  // MCP 2025-06-18 dropped JSON-RPC batching; sessions on older revisions keep it.
+  batch_not_supported: [400, JsonRpcCode.InvalidRequest],
 };
 
 /**
@@ -265,8 +280,9 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
-  if (err instanceof SessionStoreUnavailableError)
-    return { status: 503, jsonRpcCode: JsonRpcCode.InternalError, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof SessionStoreUnavailableError) return { status: 503, jsonRpcCode: JsonRpcCode.InternalError, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  if (err instanceof AuthenticationTimeoutError)
+    return { status: 503, jsonRpcCode: JsonRpcCode.AuthenticationTimeout, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {

@@ -8,10 +8,13 @@ export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./tra
 export type { StdioListenOptions } from "./transport/stdio.transport";
 export type { RedisSessionOptions } from "./transport/redis-session-registry";
 export { RedisEventStore, type RedisEventStoreOptions } from "./transport/redis-event-store";
+export type { TrustProxy, ForwardedHeader } from "./transport/client-address";
+export type { SocketLimits, SocketTimeouts } from "./transport/socket-limits";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
 export { prompt, type PromptSpec } from "./functional/prompt";
+export { text, image, audio, embeddedResource, resourceLink, type ContentBlock } from "./functional/content";
 export type { AuthorizationFields } from "./contracts/requirement";
 
 export { Server } from "./decorators/server.decorator";
@@ -26,7 +29,7 @@ export { Public } from "./decorators/public.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
 
-export type { ToolContext, Policy } from "./contracts/tool-context";
+export type { ToolContext, Policy, SampleOptions, ElicitAnswer } from "./contracts/tool-context";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditHook } from "./auth/audit";
@@ -38,7 +41,7 @@ export { ApiKeyStrategy, API_KEY_OPTIONS, type ApiKeyStrategyOptions, type ApiKe
 export { JwtStrategy, JWT_OPTIONS, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
 export { OAuthStrategy, OAUTH_OPTIONS, type OAuthStrategyOptions } from "./auth/strategies/oauth.strategy";
 export { CompositeStrategy, anyOf } from "./auth/strategies/composite.strategy";
-export { AuthenticateHookStrategy, type AuthenticateHook } from "./auth/strategies/authenticate-hook.strategy";
+export { AuthenticateHookStrategy, type AuthenticateHook, type AuthenticateHookOptions } from "./auth/strategies/authenticate-hook.strategy";
 
 export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, RESOURCE_SUBSCRIPTIONS } from "./contracts/tokens";
 export type { ResourceSubscriptions } from "./contracts/resource-subscriptions";
@@ -52,6 +55,7 @@ export {
   ForbiddenError,
   InsufficientScopeError,
   IdentityProviderUnavailableError,
+  AuthenticationTimeoutError,
   RateLimitedError,
   SessionStoreUnavailableError,
   NotFoundError,

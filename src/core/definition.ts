@@ -20,6 +20,8 @@ export interface ToolDefinition {
   description: string;
   annotations?: Record<string, unknown>;
   input: InputValidator;
+  /** The declared `outputSchema`: `structuredContent` is checked against it before it leaves. */
+  output?: InputValidator;
   requirement: Requirement;
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
@@ -68,6 +70,8 @@ export interface ServerDefinition {
   anonymous: boolean;
   hideUnauthorized: boolean;
   policyTimeoutMs: number;
+  /** A strategy or `authenticate` hook slower than this answers 503. Default 10,000 ms. */
+  authenticationTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
