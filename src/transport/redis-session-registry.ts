@@ -249,7 +249,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
       const set = this.followers.get(f.streamId);
       set?.delete(f);
       if (set?.size === 0) this.followers.delete(f.streamId);
-    });
+    }, Math.min(this.ttl * 1000, 2 ** 31 - 1));
     let set = this.followers.get(follower.streamId);
     if (!set) this.followers.set(follower.streamId, (set = new Set()));
     set.add(follower);

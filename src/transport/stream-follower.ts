@@ -15,17 +15,23 @@ export class StreamFollower {
   private live = false;
   private ended = false;
   private readonly buffer: { id: string; message: JSONRPCMessage }[] = [];
+  private quiet?: NodeJS.Timeout;
 
   constructor(
     lastEventId: string,
     private readonly stream: SseStream,
     private readonly store: RedisEventStore,
     private readonly release: (follower: StreamFollower) => void,
+    /** A writer that died never marks its stream complete: after this long without an event, stop waiting. */
+    private readonly quietMs: number,
   ) {
     const parsed = EVENT_ID.exec(lastEventId);
     this.streamId = parsed?.[1] ?? "";
     this.last = parsed?.[2] ?? "0-0";
-    stream.onStop(() => this.release(this));
+    stream.onStop(() => {
+      if (this.quiet) clearTimeout(this.quiet);
+      this.release(this);
+    });
   }
 
   /** An event the replay sent. */
@@ -51,6 +57,7 @@ export class StreamFollower {
   /** After the replay: what came in meanwhile, then live; ends at once if the stream was already complete. */
   async start(): Promise<void> {
     this.live = true;
+    this.arm();
     for (const { id, message } of this.buffer.splice(0)) this.forward(id, message);
     if (this.ended || (await this.store.finished(this.streamId))) this.finish();
   }
@@ -63,9 +70,17 @@ export class StreamFollower {
     if (entryOrder(entry, this.last) <= 0) return;
     this.last = entry;
     this.stream.send(message, `${this.streamId}_${entry}`);
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = setTimeout(() => this.finish(), this.quietMs);
+    this.quiet.unref();
   }
 
   private finish(): void {
+    if (this.quiet) clearTimeout(this.quiet);
     this.release(this);
     this.stream.end();
   }
