@@ -5,45 +5,9 @@
  * stdio and the in-memory test client alike.
  */
 
-/** Closed set of reasons an authentication can fail. `error_description` is chosen from this set, never from input. */
-export type AuthFailureReason =
-  | "missing_credentials"
-  | "invalid_credentials"
-  | "malformed_token"
-  | "token_too_large"
-  | "unsupported_algorithm"
-  | "bad_signature"
-  | "expired"
-  | "not_yet_valid"
-  | "issued_in_future"
-  | "missing_exp"
-  | "lifetime_too_long"
-  | "wrong_issuer"
-  | "wrong_audience"
-  | "unknown_key"
-  | "inactive_token"
-  | "key_expired"
-  | "rejected";
+import { AUTH_FAILURE_DESCRIPTIONS as DESCRIPTIONS, type AuthFailureReason } from "./contracts/auth-failure-reason";
 
-const DESCRIPTIONS: Record<AuthFailureReason, string> = {
-  missing_credentials: "Authentication required",
-  invalid_credentials: "Invalid credentials",
-  malformed_token: "Malformed token",
-  token_too_large: "Token too large",
-  unsupported_algorithm: "Token algorithm not allowed",
-  bad_signature: "Invalid token signature",
-  expired: "Token expired",
-  not_yet_valid: "Token not yet valid",
-  issued_in_future: "Token issued in the future",
-  missing_exp: "Token has no expiration time",
-  lifetime_too_long: "Token lifetime exceeds the allowed maximum",
-  wrong_issuer: "Token issuer not accepted",
-  wrong_audience: "Token was not issued for this resource",
-  unknown_key: "Token signing key not recognised",
-  inactive_token: "Token is not active",
-  key_expired: "Credential has expired",
-  rejected: "Authentication failed",
-};
+export type { AuthFailureReason };
 
 /** Base of every framework error. `code` is stable and safe to branch on. */
 export class McpcraftError extends Error {
@@ -170,6 +134,25 @@ export class ProtocolError extends McpcraftError {
   }
 }
 
+/**
+ * A tool ran past its deadline (`@Tool({ timeout })`, `tool({ timeout })` or the server's `timeouts.toolMs`):
+ * JSON-RPC -32031. The call's `ctx.signal` is aborted with this error, so a tool that listens stops.
+ *
+ * @example
+ * ```ts
+ * tool({ name: "report", description: "Build a report", timeout: 30_000,
+ *   run: async (_args, ctx) => buildReport({ signal: ctx.signal }) })   // past 30 s: -32031, signal aborted
+ * ```
+ */
+export class ToolTimeoutError extends McpcraftError {
+  constructor(
+    readonly tool: string,
+    readonly timeoutMs: number,
+  ) {
+    super("tool_timeout", `Tool ${tool} timed out after ${timeoutMs} ms`);
+  }
+}
+
 /** Refusals of the HTTP transport itself, before any JSON-RPC handler runs. Each has one row in the table. */
 export type TransportErrorCode =
   | "parse_error"
@@ -217,6 +200,8 @@ export const JsonRpcCode = {
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
   AuthenticationTimeout: -32034,
+  /** Clear of the 2026-07-28 revision's -32020…-32022 and -32042. */
+  ToolTimeout: -32031,
 } as const;
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */
@@ -283,6 +268,9 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
   if (err instanceof SessionStoreUnavailableError) return { status: 503, jsonRpcCode: JsonRpcCode.InternalError, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof AuthenticationTimeoutError)
     return { status: 503, jsonRpcCode: JsonRpcCode.AuthenticationTimeout, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
+  // Answered in-band (HTTP 200) like every call's error; 504 is for a caller that maps it to HTTP itself.
+  if (err instanceof ToolTimeoutError)
+    return { status: 504, jsonRpcCode: JsonRpcCode.ToolTimeout, message: err.message, data: { tool: err.tool, timeoutMs: err.timeoutMs } };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 
-export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions } from "./server/create-server";
+export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions, type TimeoutOptions } from "./server/create-server";
 export { CraftServer, type ListenOptions } from "./server/craft-server";
 export type { ListKind } from "./core/connection-registry";
 export type { AuthSpec } from "./server/auth-config";
@@ -10,6 +10,7 @@ export type { RedisSessionOptions } from "./transport/redis-session-registry";
 export { RedisEventStore, type RedisEventStoreOptions } from "./transport/redis-event-store";
 export type { TrustProxy, ForwardedHeader } from "./transport/client-address";
 export type { SocketLimits, SocketTimeouts } from "./transport/socket-limits";
+export type { CloseOptions } from "./core/pending-work";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
@@ -59,6 +60,7 @@ export {
   RateLimitedError,
   SessionStoreUnavailableError,
   NotFoundError,
+  ToolTimeoutError,
   JsonRpcCode,
   type AuthFailureReason,
 } from "./errors";

@@ -44,6 +44,8 @@ export interface ToolDecoratorOptions {
    */
   output?: Class | Record<string, unknown>;
   annotations?: Record<string, unknown>;
+  /** Milliseconds the tool may run before the call answers -32031 and its signal aborts; 0 turns off the server's default. */
+  timeout?: number;
 }
 
 /** Completer functions keyed by prompt argument or URI-template variable (see `completion/complete`). */

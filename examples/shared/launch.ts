@@ -3,7 +3,7 @@ import { ConfigurationError, type CraftServer, type HttpListenOptions } from "..
 
 /**
  * Starts an example the way its README says: `--stdio` (or MCP_TRANSPORT=stdio) for stdio, else Streamable HTTP
- * on 127.0.0.1:$PORT (default 3000).
+ * on 127.0.0.1:$PORT (default 3000). SIGTERM and SIGINT drain it (see {@link drainOnSignals}).
  */
 export async function launch(build: () => CraftServer, opts: { devKeyEnv?: string; http?: HttpListenOptions } = {}): Promise<void> {
   let server: CraftServer;
@@ -15,6 +15,7 @@ export async function launch(build: () => CraftServer, opts: { devKeyEnv?: strin
     process.stderr.write(`configuration error: ${err.message}. Refusing to serve.\n`);
     process.exit(1);
   }
+  drainOnSignals(server);
   const stdio = process.argv.includes("--stdio") || process.env.MCP_TRANSPORT === "stdio";
   if (stdio) {
     await server.listen({ transport: "stdio" });
@@ -23,6 +24,27 @@ export async function launch(build: () => CraftServer, opts: { devKeyEnv?: strin
   const { url } = await server.listen({ ...opts.http, port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? "127.0.0.1" });
   process.stderr.write(`${server.name} listening on ${url}\n`);
   if (opts.devKeyEnv && process.env.MCPCRAFT_DEV_KEY_PRINT !== "0" && devKeyGenerated) printDevKeyHelp(url, opts.devKeyEnv);
+}
+
+/**
+ * SIGTERM (a rolling restart) or SIGINT (Ctrl-C): stop taking requests (HTTP answers 503 with `Connection: close`),
+ * let in-flight calls finish for up to DRAIN_TIMEOUT_MS (default 10 000), abort what is left, exit 0. A second
+ * signal exits 1 at once.
+ */
+export function drainOnSignals(server: CraftServer): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) process.exit(1);
+    draining = true;
+    const timeoutMs = Number(process.env.DRAIN_TIMEOUT_MS ?? 10_000);
+    process.stderr.write(`${server.name}: ${signal}, draining (up to ${timeoutMs} ms)\n`);
+    server.close({ timeoutMs }).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
 }
 
 let devKeyGenerated = false;

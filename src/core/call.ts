@@ -3,7 +3,7 @@ import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
 import { elicit, sample } from "./client-requests";
-import type { Connection, Relay } from "./connection";
+import type { Connection, InFlight, Relay } from "./connection";
 import type { DecisionMemo } from "./decision-memo";
 
 /** One incoming request on its way through the pipeline: who sent it, on which connection, and its channel. */
@@ -13,6 +13,8 @@ export interface Call {
   readonly principal: AuthContext | undefined;
   readonly relay: Relay;
   readonly signal: AbortSignal;
+  /** The request's tracking entry, for deadlines that abort `signal` but still answer. */
+  readonly flight: InFlight;
   /** The authorization decisions of this request, made at most once each (step-up, listing, the call). */
   readonly decisions: DecisionMemo;
   readonly progressToken?: string | number;

@@ -16,7 +16,7 @@ import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
 import { schemaValidator } from "../schema/schema-source";
-import { completers, snakeCase, templateVariables, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { completers, snakeCase, templateVariables, toolTimeout, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent } from "./requirement";
 
 const NOT_A_DTO = new Set<unknown>([Object, Function, String, Number, Boolean, Array, Symbol, BigInt, Promise, undefined]);
@@ -114,6 +114,7 @@ function compileMember(cls: Class, member: MemberMetadata) {
       input,
       output: opts.output === undefined ? undefined : schemaValidator(opts.output, `@Tool ${owner} output`),
       requirement,
+      timeoutMs: toolTimeout(opts.timeout, `@Tool ${owner}`),
       invoke: invoker(cls, member.method, plan),
     };
     return tool;

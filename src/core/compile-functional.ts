@@ -7,7 +7,7 @@ import type { PromptSpec } from "../functional/prompt";
 import type { ResourceSpec } from "../functional/resource";
 import type { ToolSpec } from "../functional/tool";
 import { promptArgumentsFromSchema } from "./compile-class";
-import { completers, snakeCase, templateVariables, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { completers, snakeCase, templateVariables, toolTimeout, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent, requirementFrom } from "./requirement";
 
 const isClass = (v: unknown): v is Class => typeof v === "function";
@@ -30,6 +30,7 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
     input,
     output,
     requirement,
+    timeoutMs: toolTimeout(spec.timeout, owner),
     invoke: async ([args], ctx) => run(args, ctx),
   };
 }

@@ -36,7 +36,9 @@ export class InFlight {
   private controller?: AbortController;
   private reason: unknown;
   private isAborted = false;
+  private isExpired = false;
 
+  /** Cancelled by the client or cut by a closed connection: the spec says no answer goes out. */
   get aborted(): boolean {
     return this.isAborted;
   }
@@ -44,7 +46,7 @@ export class InFlight {
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.isAborted) this.controller.abort(this.reason);
+      if (this.isAborted || this.isExpired) this.controller.abort(this.reason);
     }
     return this.controller.signal;
   }
@@ -52,6 +54,15 @@ export class InFlight {
   abort(reason: unknown): void {
     if (this.isAborted) return;
     this.isAborted = true;
+    if (this.isExpired) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+
+  /** The server's own deadline passed: the signal aborts with `reason`, yet the request is still answered. */
+  expire(reason: Error): void {
+    if (this.isAborted || this.isExpired) return;
+    this.isExpired = true;
     this.reason = reason;
     this.controller?.abort(reason);
   }

@@ -23,6 +23,8 @@ export interface ToolDefinition {
   /** The declared `outputSchema`: `structuredContent` is checked against it before it leaves. */
   output?: InputValidator;
   requirement: Requirement;
+  /** The tool's own deadline in ms (0: none, even when the server has a default); absent: the server's. */
+  timeoutMs?: number;
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
 }
@@ -72,6 +74,8 @@ export interface ServerDefinition {
   policyTimeoutMs: number;
   /** A strategy or `authenticate` hook slower than this answers 503. Default 10,000 ms. */
   authenticationTimeoutMs?: number;
+  /** Default deadline of every tool without its own `timeout`; absent: none. */
+  toolTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
@@ -86,6 +90,14 @@ export function completers(map: unknown, known: string[], owner: string): Record
     if (!known.includes(name)) throw new ConfigurationError(`${owner}: complete.${name} names no argument or template variable (known: ${known.join(", ") || "none"})`);
   }
   return map as Record<string, Completer>;
+}
+
+/** Checks a tool's `timeout` at start-up: absent, 0 (no deadline) or a positive number of milliseconds. */
+export function toolTimeout(value: unknown, owner: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value) || value > 2 ** 31 - 1)
+    throw new ConfigurationError(`${owner}: timeout must be a number of milliseconds (0 for none), got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** The variable names of an RFC 6570 level-1 template. */

@@ -129,6 +129,7 @@ export class RequestPipeline {
       get signal() {
         return flight.signal;
       },
+      flight,
       decisions: inbound.decisions ?? this.decisions(inbound.principal),
       progressToken: progressTokenOf(message),
     };

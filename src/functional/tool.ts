@@ -14,6 +14,8 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   /** The `outputSchema`: a property map, a JSON Schema or a DTO class; structured results are checked against it. */
   output?: PropertyMap | Record<string, unknown> | Class;
   annotations?: Record<string, unknown>;
+  /** Milliseconds the tool may run before the call answers -32031 and its signal aborts; 0 turns off the server's default. */
+  timeout?: number;
   run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
 }
 

@@ -8,6 +8,7 @@ import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
 import type { ListKind } from "../core/connection-registry";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "../core/definition";
+import type { CloseOptions } from "../core/pending-work";
 import { RequestPipeline } from "../core/request-pipeline";
 import { RESOURCE_SUBSCRIPTIONS } from "../contracts/tokens";
 import { ConfigurationError } from "../errors";
@@ -17,7 +18,7 @@ import { TOOL_SPEC, type ToolSpec } from "../functional/tool";
 import type { Logger } from "../logger";
 import type { Class } from "../metadata";
 import { HttpHost, type HttpHandlerOptions, type HttpListenOptions, type HttpListening } from "../transport/http.transport";
-import { serveMessagePort } from "../transport/message-port";
+import { serveMessagePort, type PortHandle } from "../transport/message-port";
 import { serveStdio, type StdioListenOptions } from "../transport/stdio.transport";
 
 export interface CraftServerSettings {
@@ -29,6 +30,8 @@ export interface CraftServerSettings {
   hideUnauthorized: boolean;
   policyTimeoutMs: number;
   authenticationTimeoutMs?: number;
+  /** Deadline of every tool without its own `timeout`; absent: none. */
+  toolTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   onAudit?: AuditHook;
@@ -50,7 +53,7 @@ export class CraftServer {
   private readonly prompts = new Map<string, PromptDefinition>();
   private compiled?: RequestPipeline;
   private limiter?: AuthFailureLimiter;
-  private readonly hosts = new Set<{ close(): Promise<void> }>();
+  private readonly hosts = new Set<PortHandle>();
 
   constructor(private readonly settings: CraftServerSettings) {
     if (settings.serverClass) {
@@ -90,7 +93,7 @@ export class CraftServer {
     if (options.transport === "stdio") {
       const handle = await serveStdio(this.pipeline, options);
       this.hosts.add(handle);
-      return { url: "stdio:", port: 0, close: () => handle.close() };
+      return { url: "stdio:", port: 0, close: (o) => handle.close(o) };
     }
     const limiter = this.authLimiter();
     // Shared failure counts must be shared from the first request: wait (bounded) for the Redis store.
@@ -109,7 +112,7 @@ export class CraftServer {
   }
 
   /** Connects a server-side SDK transport (the test kit's in-memory pair) with a fixed principal. */
-  async connect(transport: Transport, auth?: AuthContext, kind: "memory" | "stdio" = "memory"): Promise<{ close(): Promise<void> }> {
+  async connect(transport: Transport, auth?: AuthContext, kind: "memory" | "stdio" = "memory"): Promise<PortHandle> {
     const handle = await serveMessagePort(this.pipeline, transport, auth, kind);
     this.hosts.add(handle);
     return handle;
@@ -145,11 +148,21 @@ export class CraftServer {
     return this.pipeline.connections.notifyListChanged(kind);
   }
 
-  /** Stops every listener and session this server started. */
-  async close(): Promise<void> {
+  /**
+   * Drains and stops every listener and session this server started: new requests are refused (HTTP 503 with
+   * `Connection: close`), in-flight calls may finish until `timeoutMs` (default 10 s), then their `ctx.signal`
+   * aborts, SSE streams and sessions end and the failed-auth limiter's own Redis client is closed. Requests cut
+   * at the deadline are logged (`server.drain`, with how many).
+   *
+   * @example
+   * ```ts
+   * process.once("SIGTERM", () => void server.close({ timeoutMs: 10_000 }).then(() => process.exit(0)))
+   * ```
+   */
+  async close(options?: CloseOptions): Promise<void> {
     const all = [...this.hosts];
     this.hosts.clear();
-    await Promise.allSettled(all.map((h) => h.close()));
+    await Promise.allSettled(all.map((h) => h.close(options)));
     await this.limiter?.close();
     this.limiter = undefined;
   }
@@ -170,6 +183,7 @@ export class CraftServer {
         hideUnauthorized: s.hideUnauthorized,
         policyTimeoutMs: s.policyTimeoutMs,
         authenticationTimeoutMs: s.authenticationTimeoutMs,
+        toolTimeoutMs: s.toolTimeoutMs,
         container: s.container,
         logger: s.logger,
         audit: new AuditTrail(s.logger, s.onAudit),

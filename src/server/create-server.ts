@@ -3,12 +3,22 @@ import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
+import { toolTimeout } from "../core/definition";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
 import { getServerMetadata, type Class } from "../metadata";
 import { LOGGER } from "../contracts/tokens";
 import { resolveAuth, type AuthSpec } from "./auth-config";
 import { CraftServer } from "./craft-server";
+
+/** Deadlines of the server's work. */
+export interface TimeoutOptions {
+  /**
+   * Milliseconds any tool may run before its call answers -32031 (`ToolTimeoutError`) and its `ctx.signal`
+   * aborts; a tool's own `timeout` wins. Default: none (SDK clients cancel their own requests after 60 s).
+   */
+  toolMs?: number;
+}
 
 export interface AuthorizationOptions {
   /** Hide what the caller may not use from `tools/list` & co. Default true. */
@@ -37,6 +47,8 @@ interface CommonOptions {
    * `Retry-After` (JSON-RPC -32034) instead of holding its request forever. Default 10,000.
    */
   authenticationTimeoutMs?: number;
+  /** `{ toolMs }`: the default deadline of every tool. */
+  timeouts?: TimeoutOptions;
 }
 
 /** The functional API's options (DESIGN §1a). */
@@ -99,6 +111,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
   if (!(policyTimeoutMs > 0)) throw new ConfigurationError("authorization.policyTimeoutMs must be positive");
   const authenticationTimeoutMs = options.authenticationTimeoutMs ?? 10_000;
   if (!(authenticationTimeoutMs > 0) || !Number.isFinite(authenticationTimeoutMs)) throw new ConfigurationError("authenticationTimeoutMs must be a positive number of milliseconds");
+  const toolTimeoutMs = toolTimeout(options.timeouts?.toolMs, "timeouts.toolMs") || undefined;
 
   return new CraftServer({
     name: meta?.name ?? (options as ServerOptions).name,
@@ -109,6 +122,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     hideUnauthorized: authorization.hideUnauthorized !== false,
     policyTimeoutMs,
     authenticationTimeoutMs,
+    toolTimeoutMs,
     container: root,
     logger,
     onAudit: options.onAudit,

@@ -1,7 +1,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { RequestPipeline } from "../core/request-pipeline";
 import { httpAnswerFor } from "../errors";
-import { serveMessagePort } from "./message-port";
+import { serveMessagePort, type PortHandle } from "./message-port";
 
 export interface StdioListenOptions {
   /**
@@ -38,7 +38,7 @@ export function headersFromEnv(mapping: Record<string, string>, env: NodeJS.Proc
  * Serves over stdio. The credential comes from the environment and is checked once, through the same strategy
  * as HTTP; if the server requires auth and that fails, one line goes to stderr and the process exits 1.
  */
-export async function serveStdio(pipeline: RequestPipeline, options: StdioListenOptions): Promise<{ close(): Promise<void> }> {
+export async function serveStdio(pipeline: RequestPipeline, options: StdioListenOptions): Promise<PortHandle> {
   guardStdout();
   const strategy = pipeline.def.strategy;
   const mapping = options.env ?? { ...DEFAULT_ENV, ...(strategy?.stdioEnv?.() ?? {}) };

@@ -1,9 +1,10 @@
 import { CallToolRequestSchema, CallToolResultSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { ForbiddenError, JsonRpcCode, ProtocolError } from "../../errors";
+import { ForbiddenError, JsonRpcCode, ProtocolError, ToolTimeoutError } from "../../errors";
 import { formatFieldErrors } from "../../schema/input-validator";
 import type { ToolDefinition } from "../definition";
 import { method, type HandlerParts, type MethodTable } from "../method-table";
 import { toToolResult, toolErrorResult } from "../result-mapper";
+import { withDeadline } from "../tool-deadline";
 
 /** `tools/list` and `tools/call`. The listed form of every tool is built here once, at start-up. */
 export function toolHandlers(parts: HandlerParts): MethodTable {
@@ -26,11 +27,16 @@ export function toolHandlers(parts: HandlerParts): MethodTable {
       const ctx = parts.context(call);
       await authorizer.requirePolicies(call, "tool", tool.name, tool.requirement, ctx, checked.value);
       try {
-        return await checkedResult(tool, await invocation.run(tool.invoke, [checked.value], ctx));
+        const deadline = tool.timeoutMs ?? def.toolTimeoutMs;
+        return await checkedResult(tool, await withDeadline(deadline, call, tool.name, () => invocation.run(tool.invoke, [checked.value], ctx)));
       } catch (err) {
-        // A refusal raised inside the tool keeps its JSON-RPC meaning; anything else is the tool's own failure,
-        // which the model should see (spec 2025-11-25: tool execution errors are results, not protocol errors).
-        if (err instanceof ForbiddenError || err instanceof ProtocolError) throw err;
+        // A refusal raised inside the tool keeps its JSON-RPC meaning, and so does its deadline (whether the race
+        // or the tool rethrowing its signal's reason raised it); anything else is the tool's own failure, which the
+        // model should see (spec 2025-11-25: tool execution errors are results, not protocol errors).
+        if (err instanceof ToolTimeoutError) ctx.log.warn({ event: "tool.timeout", tool: tool.name, timeoutMs: err.timeoutMs }, "tool ran past its deadline");
+        if (err instanceof ForbiddenError || err instanceof ProtocolError || err instanceof ToolTimeoutError) throw err;
+        // A cancelled call is answered by no one: its tool stopping is what was asked, not a failure to report.
+        if (call.flight.aborted) throw err;
         ctx.log.warn({ event: "tool.error", tool: tool.name, error: (err as Error)?.message }, "tool threw");
         return toolErrorResult(err instanceof Error ? err.message : "Tool failed");
       }
