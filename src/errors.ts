@@ -104,6 +104,13 @@ export class RateLimitedError extends McpcraftError {
   }
 }
 
+/** Sessions are kept in Redis (`sessions: { redis }`) and it is unreachable: 503 + `Retry-After`, fail closed. */
+export class SessionStoreUnavailableError extends McpcraftError {
+  constructor(readonly retryAfterSeconds = 2) {
+    super("session_store_unavailable", "Session store unavailable");
+  }
+}
+
 /**
  * A principal called a tool more often than its quota (`@RateLimit`, `tool({ rateLimit })`, `quotas.default`)
  * allows: JSON-RPC -32032, in-band, with `data: { retryAfterSeconds, tool }`.
@@ -267,6 +274,7 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.QuotaExceeded, message: err.message, data: { retryAfterSeconds: err.retryAfterSeconds, tool: err.tool }, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof TooManyInFlightError)
     return { status: 429, jsonRpcCode: JsonRpcCode.TooManyInFlight, message: err.message, data: { maxInFlight: err.maxInFlight }, retryAfterSeconds: 1 };
+  if (err instanceof SessionStoreUnavailableError) return { status: 503, jsonRpcCode: JsonRpcCode.InternalError, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof AuthenticationTimeoutError)
     return { status: 503, jsonRpcCode: JsonRpcCode.AuthenticationTimeout, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   // Answered in-band (HTTP 200) like every call's error; 504 is for a caller that maps it to HTTP itself.

@@ -2,9 +2,12 @@ import "reflect-metadata";
 
 export { createServer, type ServerOptions, type ClassServerOptions, type AuthorizationOptions, type TimeoutOptions } from "./server/create-server";
 export { CraftServer, type ListenOptions } from "./server/craft-server";
+export type { ListKind } from "./core/connection-registry";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";
+export type { RedisSessionOptions } from "./transport/redis-session-registry";
+export { RedisEventStore, type RedisEventStoreOptions } from "./transport/redis-event-store";
 export type { TrustProxy, ForwardedHeader } from "./transport/client-address";
 export type { SocketLimits, SocketTimeouts } from "./transport/socket-limits";
 export type { CloseOptions } from "./core/pending-work";
@@ -59,6 +62,7 @@ export {
   RateLimitedError,
   QuotaExceededError,
   TooManyInFlightError,
+  SessionStoreUnavailableError,
   NotFoundError,
   ToolTimeoutError,
   JsonRpcCode,

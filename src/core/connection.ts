@@ -68,6 +68,29 @@ export class InFlight {
   }
 }
 
+/** A change to what a connection negotiated, as handlers make it (`initialize`, `logging/setLevel`, subscribe). */
+export interface ConnectionChange {
+  protocolVersion?: string;
+  clientCapabilities?: ClientCapabilities;
+  clientInfo?: Implementation;
+  logLevel?: LoggingLevel;
+  subscribed?: string;
+  unsubscribed?: string;
+}
+
+/**
+ * Where a connection's state is kept beyond this process (sessions shared by several instances through Redis).
+ * Absent for every connection that lives in one process only.
+ */
+export interface ConnectionStateSink {
+  /** Awaited before the request that made the change is answered, so the next request, anywhere, sees it. */
+  saved(connection: Connection, change: ConnectionChange): Promise<void>;
+  /** A client response that no request of this process awaits: another instance may be waiting for it. */
+  unmatched(connection: Connection, message: { id: RequestId }): void;
+  /** A cancellation of a request that is not in flight here: it may be on another instance. */
+  cancelled(connection: Connection, id: RequestId, reason: unknown): void;
+}
+
 interface Pending {
   resolve(result: unknown): void;
   reject(err: Error): void;
@@ -94,6 +117,10 @@ export class Connection {
   private readonly closeListeners = new Set<() => void>();
   private nextOutgoingId = 0;
   private isClosed = false;
+  /** Set when the connection's state is shared with other instances. */
+  sink?: ConnectionStateSink;
+  /** Prefix of the ids of server→client requests; instances sharing a session each use their own. */
+  outgoingIdPrefix = "mcpcraft-";
 
   constructor(
     readonly transport: TransportKind,
@@ -128,9 +155,14 @@ export class Connection {
     if (same.size === 0) this.inFlight.delete(id);
   }
 
-  /** `notifications/cancelled`: a client reusing an id cancels every in-flight request it sent with it. */
-  cancel(id: RequestId, reason: unknown): void {
-    for (const flight of this.inFlight.get(id) ?? []) flight.abort(reason);
+  /**
+   * `notifications/cancelled`: a client reusing an id cancels every in-flight request it sent with it. One not in
+   * flight here may run on another instance: unless `forwarded` already, the state sink tells the others.
+   */
+  cancel(id: RequestId, reason: unknown, forwarded = false): void {
+    const same = this.inFlight.get(id);
+    if (!same && !forwarded) this.sink?.cancelled(this, id, reason);
+    for (const flight of same ?? []) flight.abort(reason);
   }
 
   /**
@@ -141,7 +173,7 @@ export class Connection {
     if (this.isClosed) return Promise.reject(new ProtocolError(JsonRpcCode.InternalError, "Connection closed"));
     if (!relay.open)
       return Promise.reject(new ProtocolError(JsonRpcCode.InvalidRequest, `${request.method} needs a connection that can carry server requests (a stateful session with SSE, or stdio)`));
-    const id = `mcpcraft-${++this.nextOutgoingId}`;
+    const id = `${this.outgoingIdPrefix}${++this.nextOutgoingId}`;
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => settle(new ProtocolError(JsonRpcCode.InternalError, `Request timed out: ${request.method}`)), options.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS);
       const onAbort = () => settle(options.signal?.reason instanceof Error ? options.signal.reason : new Error("Request aborted"));
@@ -159,10 +191,21 @@ export class Connection {
     });
   }
 
-  /** A response from the client to one of {@link request}'s; false when nothing awaits that id. */
-  accept(message: { id: RequestId; result?: unknown; error?: { code: number; message: string; data?: unknown } }): boolean {
+  /** Records a change of negotiated state where it must outlive this process (a no-op otherwise). */
+  async save(change: ConnectionChange): Promise<void> {
+    if (this.sink) await this.sink.saved(this, change);
+  }
+
+  /**
+   * A response from the client to one of {@link request}'s; false when nothing awaits that id here. Unless it
+   * was `forwarded` already, an unmatched one goes to the state sink, which knows the other instances.
+   */
+  accept(message: { id: RequestId; result?: unknown; error?: { code: number; message: string; data?: unknown } }, forwarded = false): boolean {
     const pending = this.awaiting.get(message.id);
-    if (!pending) return false;
+    if (!pending) {
+      if (!forwarded) this.sink?.unmatched(this, message);
+      return false;
+    }
     if (message.error) pending.reject(new ProtocolError(message.error.code, message.error.message, message.error.data));
     else pending.resolve(message.result);
     return true;

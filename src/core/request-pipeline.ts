@@ -13,6 +13,7 @@ import { InsufficientScopeError, JsonRpcCode, McpcraftError, TooManyInFlightErro
 import { Admission } from "./admission";
 import { Authorizer } from "./authorizer";
 import { contextFor, type Call } from "./call";
+import { ConnectionRegistry } from "./connection-registry";
 import type { Connection, Relay } from "./connection";
 import { DecisionMemo } from "./decision-memo";
 import type { ServerDefinition } from "./definition";
@@ -50,6 +51,7 @@ export class RequestPipeline {
   readonly admission: Admission;
   readonly authorizer: Authorizer;
   readonly subscriptions = new SubscriptionRegistry();
+  readonly connections = new ConnectionRegistry();
   readonly capabilities: ServerCapabilities;
   readonly quotas: QuotaGate;
   private readonly methods = new Map<string, MethodEntry>();
@@ -68,7 +70,7 @@ export class RequestPipeline {
       context: (call: Call) => contextFor(call, def.name, def.logger),
     };
     const families = [
-      lifecycleHandlers(def, this.capabilities),
+      lifecycleHandlers(def, this.capabilities, this.connections),
       toolHandlers(parts),
       this.capabilities.resources ? resourceHandlers(parts) : {},
       this.capabilities.resources ? subscriptionHandlers(parts, this.subscriptions) : {},

@@ -7,6 +7,11 @@ import type { Connection } from "./connection";
  */
 export class SubscriptionRegistry implements ResourceSubscriptions {
   private readonly byConnection = new Map<Connection, Set<string>>();
+  /**
+   * Set when sessions are shared by several instances: a notice goes to all of them (each calls
+   * {@link deliver} for the connections it holds) and resolves to how many instances it reached.
+   */
+  fanOut?: (uri: string) => Promise<number>;
 
   subscribe(connection: Connection, uri: string): void {
     let uris = this.byConnection.get(connection);
@@ -22,7 +27,17 @@ export class SubscriptionRegistry implements ResourceSubscriptions {
     this.byConnection.get(connection)?.delete(uri);
   }
 
-  async notifyUpdated(uri: string): Promise<number> {
+  notifyUpdated(uri: string): Promise<number> {
+    return this.fanOut ? this.fanOut(uri) : this.deliver(uri);
+  }
+
+  /** The URIs `connection` is subscribed to. */
+  of(connection: Connection): string[] {
+    return [...(this.byConnection.get(connection) ?? [])];
+  }
+
+  /** Tells the subscribed connections of this process; resolves to how many were told. */
+  async deliver(uri: string): Promise<number> {
     const targets = [...this.byConnection].filter(([c, uris]) => uris.has(uri) && c.peer && !c.closed).map(([c]) => c);
     const results = await Promise.allSettled(
       targets.map((c) => c.peer!.send({ jsonrpc: "2.0", method: "notifications/resources/updated", params: { uri } })),

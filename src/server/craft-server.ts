@@ -7,6 +7,7 @@ import type { AuthContext } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
+import type { ListKind } from "../core/connection-registry";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "../core/definition";
 import type { CloseOptions } from "../core/pending-work";
 import { RequestPipeline } from "../core/request-pipeline";
@@ -133,6 +134,22 @@ export class CraftServer {
    */
   notifyResourceUpdated(uri: string): Promise<number> {
     return this.pipeline.subscriptions.notifyUpdated(uri);
+  }
+
+  /**
+   * Tells every connected client that a list changed (`notifications/tools/list_changed`, and the same for
+   * `resources` and `prompts`), e.g. after a feature flag changed what callers may see. With Redis sessions it
+   * reaches the sessions of every instance and resolves to the number of instances told; otherwise to the
+   * number of connections told.
+   *
+   * @example
+   * ```ts
+   * flags.enable("beta-tools")
+   * await server.notifyListChanged("tools")
+   * ```
+   */
+  notifyListChanged(kind: ListKind): Promise<number> {
+    return this.pipeline.connections.notifyListChanged(kind);
   }
 
   /**

@@ -4,12 +4,29 @@ import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { Connection, type Peer } from "../core/connection";
 import { TransportError } from "../errors";
-import type { ResumableStream } from "./resumable-stream";
+import type { ResumableStream, StreamMirror } from "./resumable-stream";
 import { SseStream } from "./sse-stream";
 
 export interface StreamSettings {
   eventStore?: EventStore;
   keepAliveMs?: number;
+  /** Present when the session is shared by several instances (Redis sessions). */
+  sharing?: SessionSharing;
+}
+
+/** What a session shared by several instances needs from the others. */
+export interface SessionSharing {
+  /** The standalone stream's id, the same on every instance. */
+  readonly standaloneId: string;
+  /** Tells the other instances of this session's POST streams that outlive their response. */
+  readonly mirror: StreamMirror;
+  /** This instance now carries the standalone stream: the others end theirs, so nothing is delivered twice. */
+  claimStandalone(session: HttpSession): void;
+  /**
+   * Starts following a stream some other instance may still be writing (registered before the replay reads the
+   * store, so nothing falls between); `start` carries it on after the replay, `stop` when it was not needed.
+   */
+  follow(lastEventId: string, stream: SseStream): { seen(eventId: string): void; start(): Promise<void>; stop(): void };
 }
 
 /**
@@ -20,7 +37,7 @@ export class HttpSession implements Peer {
   readonly connection: Connection;
   lastSeen = Date.now();
   private standalone?: SseStream;
-  private readonly standaloneId = randomUUID();
+  private readonly standaloneId: string;
   private readonly streams = new Map<string, ResumableStream>();
 
   constructor(
@@ -30,6 +47,12 @@ export class HttpSession implements Peer {
     private readonly settings: StreamSettings,
   ) {
     this.connection = new Connection("http", this, id);
+    this.standaloneId = settings.sharing?.standaloneId ?? randomUUID();
+  }
+
+  /** How this session is shared with other instances, if it is. */
+  get sharing(): SessionSharing | undefined {
+    return this.settings.sharing;
   }
 
   get headers(): Record<string, string> {
@@ -37,6 +60,8 @@ export class HttpSession implements Peer {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
+    // Shared: only the instance carrying the standalone stream keeps and delivers, or each would.
+    if (this.settings.sharing && !this.standalone?.open) return;
     const store = this.settings.eventStore;
     const eventId = store ? await store.storeEvent(this.standaloneId, message) : undefined;
     this.standalone?.send(message, eventId);
@@ -54,21 +79,41 @@ export class HttpSession implements Peer {
   openStandalone(res: ServerResponse): void {
     if (this.standalone?.open) throw new TransportError("stream_conflict", "Conflict: Only one SSE stream is allowed per session");
     this.standalone = new SseStream(res, this.headers, this.settings.keepAliveMs);
+    this.settings.sharing?.claimStandalone(this);
+  }
+
+  /** Another instance took the standalone stream over. */
+  endStandalone(): void {
+    this.standalone?.end();
   }
 
   /** `GET` with `Last-Event-ID`: replays what the client missed, then carries the rest of that stream. */
   async resume(lastEventId: string, res: ServerResponse): Promise<void> {
     const store = this.settings.eventStore!;
     const stream = new SseStream(res, this.headers, this.settings.keepAliveMs);
-    const streamId = await store.replayEventsAfter(lastEventId, { send: async (eventId, message) => void stream.send(message, eventId) });
+    const follow = this.settings.sharing?.follow(lastEventId, stream);
+    const streamId = await store.replayEventsAfter(lastEventId, {
+      send: async (eventId, message) => {
+        follow?.seen(eventId);
+        stream.send(message, eventId);
+      },
+    });
     if (streamId === this.standaloneId) {
+      follow?.stop();
       this.standalone?.end();
       this.standalone = stream;
+      this.settings.sharing?.claimStandalone(this);
       return;
     }
     const live = this.streams.get(streamId);
-    if (live && !live.done) live.attach(stream);
-    else stream.end();
+    if (live && !live.done) {
+      follow?.stop();
+      live.attach(stream);
+    } else if (follow && streamId) await follow.start();
+    else {
+      follow?.stop();
+      stream.end();
+    }
   }
 
   close(): void {

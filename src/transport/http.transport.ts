@@ -17,6 +17,7 @@ import { HttpDrain } from "./http-drain";
 import { BodyTooLarge, admissionFacts, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
+import type { RedisSessionOptions } from "./redis-session-registry";
 import { applySocketLimits, nodeServerLimits, type SocketLimits } from "./socket-limits";
 import { StatefulRoutes } from "./stateful-routes";
 
@@ -54,6 +55,8 @@ export interface HttpHandlerOptions {
   sessionIdleMs?: number;
   /** A `: keepalive` comment on open SSE streams this often, so proxies keep them. Default 15 s; 0 turns it off. */
   keepAliveMs?: number;
+  /** Sessions (and resumable SSE) in Redis, so any instance serves any session; see docs/deployment.md. */
+  sessions?: RedisSessionOptions;
   /** Proxies allowed to name the client address (limiter, audit log); default off: the socket's. See {@link TrustProxy}. */
   trustProxy?: TrustProxy;
   /** The header the trusted proxies write; the other one is ignored. Default `"x-forwarded-for"`. */
@@ -136,6 +139,7 @@ export class HttpHost {
         resolve();
       });
     });
+    await this.routes?.ready();
     const port = (server.address() as AddressInfo).port;
     const shownHost = host.includes(":") ? `[${host}]` : host;
     return { url: `http://${shownHost}:${port}${this.path}`, port, close: (options) => this.close(options) };

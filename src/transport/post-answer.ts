@@ -67,7 +67,7 @@ async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbou
 async function answerStream(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
   const resumable = !!s.eventStore && !!s.session && inbound.connection.protocolVersion >= RESUMABLE_FROM;
   const sse = new SseStream(res, s.headers, s.keepAliveMs);
-  const stream = new ResumableStream(randomUUID(), sse, resumable ? s.eventStore : undefined, resumable);
+  const stream = new ResumableStream(randomUUID(), sse, resumable ? s.eventStore : undefined, resumable, resumable ? s.session!.sharing?.mirror : undefined);
   if (resumable) {
     sse.prime(await s.eventStore!.storeEvent(stream.id, {} as JSONRPCMessage), s.retryInterval);
     s.session!.track(stream);

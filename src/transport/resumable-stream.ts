@@ -3,6 +3,14 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Relay } from "../core/connection";
 import type { SseStream } from "./sse-stream";
 
+/** Lets other instances carry on a stream whose response ended here (sessions shared through Redis). */
+export interface StreamMirror {
+  /** A message stored while no response of this instance carries the stream. */
+  sent(streamId: string, eventId: string, message: JSONRPCMessage): Promise<void>;
+  /** Every request of the stream is answered. */
+  finished(streamId: string): void;
+}
+
 /**
  * The SSE answer to one POST, as a {@link Relay} for the requests it carried. With an event store every message
  * gets an event id and is kept, so the HTTP response carrying it may end early (the client lost it, or a tool
@@ -19,6 +27,7 @@ export class ResumableStream implements Relay {
     private current: SseStream | undefined,
     private readonly store: EventStore | undefined,
     closable: boolean,
+    private readonly mirror?: StreamMirror,
   ) {
     if (closable) this.closeStream = () => this.detach();
   }
@@ -29,7 +38,8 @@ export class ResumableStream implements Relay {
 
   async send(message: JSONRPCMessage): Promise<void> {
     const eventId = this.store ? await this.store.storeEvent(this.id, message) : undefined;
-    this.current?.send(message, eventId);
+    const delivered = this.current?.send(message, eventId) ?? false;
+    if (!delivered && eventId && this.mirror) await this.mirror.sent(this.id, eventId, message);
   }
 
   /** A resumed stream takes over; if everything was already answered, the replay was all there was to say. */
@@ -43,6 +53,7 @@ export class ResumableStream implements Relay {
   finish(): void {
     this.finished = true;
     this.detach();
+    this.mirror?.finished(this.id);
   }
 
   private detach(): void {

@@ -25,6 +25,11 @@ export class SessionStore {
     return session;
   }
 
+  /** The session of this process with that id, whoever it belongs to (for messages from other instances). */
+  peek(id: string): HttpSession | undefined {
+    return this.sessions.get(id);
+  }
+
   add(session: HttpSession): void {
     this.sessions.set(session.id, session);
     session.connection.onClose(() => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext } from "../contracts/auth-context";
@@ -6,10 +5,12 @@ import type { DecisionMemo } from "../core/decision-memo";
 import type { RequestPipeline } from "../core/request-pipeline";
 import { TransportError } from "../errors";
 import { refuseBatch } from "./http-request";
-import { HttpSession } from "./http-session";
+import type { HttpSession } from "./http-session";
 import type { HttpHandlerOptions } from "./http.transport";
+import { MemorySessionRegistry } from "./memory-session-registry";
 import { answerPost } from "./post-answer";
-import { SessionStore } from "./session-store";
+import { RedisSessionRegistry } from "./redis-session-registry";
+import type { SessionRegistry } from "./session-registry";
 
 const principalKey = (auth: AuthContext | undefined) => (auth ? `${auth.strategy}\u0000${auth.subject}` : "anonymous");
 /** Who sent a request, as the HTTP host admitted it. */
@@ -22,14 +23,26 @@ const isInitialize = (m: JSONRPCMessage) => "method" in m && m.method === "initi
  * answered exactly as an unknown one.
  */
 export class StatefulRoutes {
-  private readonly sessions: SessionStore;
+  private readonly sessions: SessionRegistry;
 
   constructor(
     private readonly pipeline: RequestPipeline,
     private readonly options: HttpHandlerOptions,
     private readonly keepAliveMs: number,
   ) {
-    this.sessions = new SessionStore(options.maxSessionsPerPrincipal ?? 100, options.sessionIdleMs ?? 30 * 60 * 1000);
+    const settings = {
+      maxSessions: options.maxSessions ?? 10_000,
+      maxSessionsPerPrincipal: options.maxSessionsPerPrincipal ?? 100,
+      sessionIdleMs: options.sessionIdleMs ?? 30 * 60 * 1000,
+      keepAliveMs,
+      eventStore: options.eventStore,
+    };
+    this.sessions = options.sessions ? new RedisSessionRegistry(pipeline, options.sessions, settings) : new MemorySessionRegistry(settings);
+  }
+
+  /** Resolves once sessions can be served (a shared store is connected), or after a bounded wait. */
+  ready(): Promise<void> {
+    return this.sessions.ready();
   }
 
   async route(
@@ -44,7 +57,7 @@ export class StatefulRoutes {
       if (!body || !body.messages.some(isInitialize)) throw new TransportError("missing_session", "Bad Request: No valid session ID provided");
       return this.open(res, body, principal, who);
     }
-    const session = this.sessions.claim(sid, principal);
+    const session = await this.sessions.claim(sid, principal);
     if (!session) throw new TransportError("session_not_found", "Session not found");
     if (body) {
       if (body.messages.some(isInitialize)) throw new TransportError("already_initialized", "Invalid Request: Server already initialized");
@@ -52,7 +65,7 @@ export class StatefulRoutes {
       return this.post(res, body, session, who);
     }
     if (req.method === "DELETE") {
-      session.close();
+      await this.sessions.remove(session);
       res.writeHead(200, session.headers);
       res.end();
       return;
@@ -60,17 +73,14 @@ export class StatefulRoutes {
     return this.get(req, res, session);
   }
 
-  close(): void {
-    this.sessions.closeAll();
+  close(): Promise<void> {
+    return this.sessions.close();
   }
 
   private async open(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, principal: string, who: Who): Promise<void> {
     if (body.messages.length > 1) throw new TransportError("already_initialized", "Invalid Request: Only one initialization request is allowed");
     if (body.batch) refuseBatch(body.messages, undefined);
-    this.sessions.makeRoomFor(principal);
-    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) throw new TransportError("too_many_sessions", "Too many sessions", { "retry-after": "5" });
-    const session = new HttpSession(randomUUID(), principal, { eventStore: this.options.eventStore, keepAliveMs: this.keepAliveMs });
-    this.sessions.add(session);
+    const session = await this.sessions.open(principal);
     return this.post(res, body, session, who);
   }
 
@@ -79,7 +89,7 @@ export class StatefulRoutes {
       json: this.options.jsonResponse ?? false,
       headers: session.headers,
       batch: body.batch,
-      eventStore: this.options.eventStore,
+      eventStore: this.sessions.eventStore,
       retryInterval: this.options.retryInterval,
       keepAliveMs: this.keepAliveMs,
       session,
@@ -90,7 +100,7 @@ export class StatefulRoutes {
     if (!(req.headers.accept ?? "").includes("text/event-stream"))
       throw new TransportError("not_acceptable", "Not Acceptable: Client must accept text/event-stream");
     const lastEventId = req.headers["last-event-id"];
-    if (this.options.eventStore && typeof lastEventId === "string" && lastEventId) return session.resume(lastEventId, res);
+    if (this.sessions.eventStore && typeof lastEventId === "string" && lastEventId) return session.resume(lastEventId, res);
     session.openStandalone(res);
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { inject, injectable } from "tsyringe";
 import { ApiKeyStrategy, createServer, Ctx, resource, Resource, RESOURCE_SUBSCRIPTIONS, Server, silentLogger, Tool, type ResourceSubscriptions, type ToolContext } from "../../src";
 import { createTestClient, type TestClient } from "../../src/testing";
@@ -100,6 +100,32 @@ describe("resource subscriptions (resources/subscribe, notifications/resources/u
       assert.match(JSON.stringify(await t.readResource("config://theme")), /dark/);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe("list changes (notifications/<kind>/list_changed)", () => {
+  it("tells every initialized connection, advertises listChanged, and forgets closed connections", async () => {
+    const server = createServer({ name: "lists", logger: silentLogger });
+    server.add(resource({ uri: "config://app", read: () => "x" }));
+    const a = await createTestClient(server);
+    const b = await createTestClient(server);
+    const seen: string[] = [];
+    a.client.setNotificationHandler(ToolListChangedNotificationSchema, () => void seen.push("a:tools"));
+    b.client.setNotificationHandler(ToolListChangedNotificationSchema, () => void seen.push("b:tools"));
+    b.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void seen.push("b:resources"));
+    try {
+      assert.equal(a.client.getServerCapabilities()?.tools?.listChanged, true);
+      assert.equal(await server.notifyListChanged("tools"), 2);
+      assert.equal(await server.notifyListChanged("resources"), 2);
+      await a.client.ping();
+      await b.client.ping();
+      assert.deepEqual(seen.sort(), ["a:tools", "b:resources", "b:tools"]);
+      await b.close();
+      assert.equal(await server.notifyListChanged("tools"), 1);
+    } finally {
+      await a.close();
+      await b.close().catch(() => {});
     }
   });
 });

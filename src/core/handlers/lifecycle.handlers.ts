@@ -6,6 +6,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type ServerCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { ConnectionRegistry } from "../connection-registry";
 import type { ServerDefinition } from "../definition";
 import { method, type MethodTable } from "../method-table";
 
@@ -13,10 +14,10 @@ import { method, type MethodTable } from "../method-table";
 export function capabilitiesOf(def: ServerDefinition): ServerCapabilities {
   const templates = def.resources.some((r) => r.template);
   return {
-    tools: {},
+    tools: { listChanged: true },
     logging: {},
-    ...(def.resources.length ? { resources: { subscribe: true } } : {}),
-    ...(def.prompts.size ? { prompts: {} } : {}),
+    ...(def.resources.length ? { resources: { subscribe: true, listChanged: true } } : {}),
+    ...(def.prompts.size ? { prompts: { listChanged: true } } : {}),
     ...(def.prompts.size || templates ? { completions: {} } : {}),
   };
 }
@@ -27,7 +28,7 @@ export function negotiatedVersion(requested: unknown): string {
 }
 
 /** `initialize` (version negotiation, client capabilities), `ping` and `logging/setLevel`: per connection. */
-export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCapabilities): MethodTable {
+export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCapabilities, connections: ConnectionRegistry): MethodTable {
   const serverInfo = { name: def.name, version: def.version };
   return {
     initialize: method(InitializeRequestSchema, async (req, call) => {
@@ -36,6 +37,8 @@ export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCap
       connection.protocolVersion = protocolVersion;
       connection.clientCapabilities = req.params.capabilities;
       connection.clientInfo = req.params.clientInfo;
+      connections.add(connection);
+      await connection.save({ protocolVersion, clientCapabilities: req.params.capabilities, clientInfo: req.params.clientInfo });
       return { protocolVersion, capabilities, serverInfo, ...(def.instructions ? { instructions: def.instructions } : {}) };
     }),
 
@@ -44,6 +47,7 @@ export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCap
     // Per connection; ctx.clientLog honours it.
     "logging/setLevel": method(SetLevelRequestSchema, async (req, call) => {
       call.connection.logLevel = req.params.level;
+      await call.connection.save({ logLevel: req.params.level });
       return {};
     }),
   };

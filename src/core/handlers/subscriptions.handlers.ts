@@ -14,11 +14,13 @@ export function subscriptionHandlers(parts: HandlerParts, registry: Subscription
       authorizer.require(call, "resource", resource.uri, resource.requirement);
       if (!call.connection.peer) throw new ProtocolError(JsonRpcCode.InvalidRequest, "resources/subscribe needs a session: a stateless server cannot send updates");
       registry.subscribe(call.connection, req.params.uri);
+      await call.connection.save({ subscribed: req.params.uri });
       return {};
     }),
 
     "resources/unsubscribe": method(UnsubscribeRequestSchema, async (req, call) => {
       registry.unsubscribe(call.connection, req.params.uri);
+      await call.connection.save({ unsubscribed: req.params.uri });
       return {};
     }),
   };
