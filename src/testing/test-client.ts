@@ -7,6 +7,7 @@ import type { Class } from "../metadata";
 import { createServer, type ClassServerOptions } from "../server/create-server";
 import { CraftServer } from "../server/craft-server";
 import { silentLogger } from "../logger";
+import type { SdkClient } from "./sdk-client";
 import { MockAuthStrategy, toAuthContext, type MockPrincipal } from "./mock-auth.strategy";
 
 export interface TestClientOptions extends ClassServerOptions {
@@ -18,8 +19,8 @@ export interface TestClientOptions extends ClassServerOptions {
 }
 
 export interface TestClient {
-  /** The official SDK client: anything the SDK can do, a test can do. */
-  client: Client;
+  /** The official SDK client: anything the SDK can do, a test can do (typed as {@link SdkClient}). */
+  client: SdkClient;
   server: CraftServer;
   listTools(): Promise<ListToolsResult["tools"]>;
   callTool(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;

@@ -21,6 +21,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ["transport/", 5],
   ["server/", 6],
   ["testing/", 7],
+  ["cli/", 7],
   ["index.ts", 7],
 ];
 
