@@ -176,7 +176,7 @@ export class CraftServer {
   }
 
   private addTool(t: ToolDefinition): void {
-    if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}"`);
+    if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}": tool names must be unique; rename one with @Tool({ name }) or tool({ name })`);
     this.requireAuthFor(`tool "${t.name}"`, t.requirement);
     this.tools.set(t.name, t);
   }

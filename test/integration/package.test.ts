@@ -153,30 +153,42 @@ describe("the published package", function () {
       assert.deepEqual(JSON.parse(stdout), []);
     });
 
-    for (const [label, project] of Object.entries(PROJECTS)) {
-      for (const [compiler, tsc] of Object.entries(COMPILERS)) {
-        it(`${label}, skipLibCheck off, compiled by ${compiler}: a decorated server starts and answers the SDK client`, async () => {
-          const dir = await consumerProject(tarball, project.pkg);
+    // The four compilations (two projects, two compilers) with every declaration checked are the slow part: they
+    // start together, and each test waits for its own.
+    const compiled = new Map<string, Promise<string>>();
+    const builds = Object.entries(PROJECTS).flatMap(([label, project]) => Object.entries(COMPILERS).map(([compiler, tsc]) => ({ label, project, compiler, tsc })));
+    before(() => {
+      for (const { label, project, compiler, tsc } of builds) {
+        const build = consumerProject(tarball, project.pkg).then(async (dir) => {
           dirs.push(dir);
           writeFileSync(path.join(dir, project.file), SERVER);
           const compilerOptions = { ...COMPILER_OPTIONS, ...project.compilerOptions, outDir: "out" };
           writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: [project.file] }));
           await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir }).catch((err) => assert.fail(`${compiler} failed:\n${err.stdout}${err.stderr}`));
-          const server = await startHttpExample(path.join(dir, "out", "server.js"));
-          try {
-            const client = await httpClient(server.url, { "x-api-key": "sk-consumer" });
-            assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ["greet"]);
-            const ok = await client.callTool({ name: "greet", arguments: { name: "ada" } });
-            assert.deepEqual(ok.content, [{ type: "text", text: "hello ada from apikey:ci" }]);
-            // The DTO's validation runs, so design:paramtypes survived this compiler.
-            const bad = await client.callTool({ name: "greet", arguments: { name: "" } });
-            assert.equal(bad.isError, true);
-            await client.close();
-          } finally {
-            await server.stop();
-          }
+          return dir;
         });
+        build.catch(() => undefined); // reported by its own test
+        compiled.set(`${label} ${compiler}`, build);
       }
+    });
+
+    for (const { label, compiler } of builds) {
+      it(`${label}, skipLibCheck off, compiled by ${compiler}: a decorated server starts and answers the SDK client`, async () => {
+        const dir = await compiled.get(`${label} ${compiler}`)!;
+        const server = await startHttpExample(path.join(dir, "out", "server.js"));
+        try {
+          const client = await httpClient(server.url, { "x-api-key": "sk-consumer" });
+          assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ["greet"]);
+          const ok = await client.callTool({ name: "greet", arguments: { name: "ada" } });
+          assert.deepEqual(ok.content, [{ type: "text", text: "hello ada from apikey:ci" }]);
+          // The DTO's validation runs, so design:paramtypes survived this compiler.
+          const bad = await client.callTool({ name: "greet", arguments: { name: "" } });
+          assert.equal(bad.isError, true);
+          await client.close();
+        } finally {
+          await server.stop();
+        }
+      });
     }
 
     it("puts the mcpcraft-sdk command on the consumer's PATH (npx mcpcraft-sdk keygen)", async () => {
