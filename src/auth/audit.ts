@@ -30,6 +30,7 @@ export type AuditEvent =
   | { type: "ratelimit.blocked"; ip?: string; keyId?: string; retryAfterSeconds: number }
   | { type: "ratelimit.degraded"; error: string };
 
+/** `onAudit`: receives every audit event as it happens; it must not throw and should not block. */
 export type AuditHook = (event: AuditEvent) => void;
 
 /** Sends every event to the logger (warn level) and to the user's `onAudit` hook; a throwing hook is contained. */

@@ -3,6 +3,7 @@ import type { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "r
 import { ConfigurationError, RateLimitedError } from "../errors";
 import type { AuditTrail } from "./audit";
 
+/** Limits on failed authentications per client (`createServer({ rateLimit })`): in memory by default, or in Redis. */
 export interface RateLimitOptions {
   /** Failed authentications one client may make within `duration` seconds; the next request gets 429 until the window ends. Default 10. */
   points?: number;
@@ -33,6 +34,12 @@ const limiterLibrary = (): typeof import("rate-limiter-flexible") => (library ??
 /**
  * Limits *failed* authentications per client: successes never count, so valid concurrent traffic is never
  * throttled (express-rate-limit's optimistic counting got 15 × 429 for 20 valid requests here).
+ *
+ * @example
+ * ```ts
+ * // Usually configured through createServer; 10 failures a minute per client, shared in Redis:
+ * createServer(AdminServer, { container, rateLimit: { points: 10, duration: 60, redis: process.env.REDIS_URL } })
+ * ```
  */
 export class AuthFailureLimiter implements RateLimitStore {
   private memoryStore?: RateLimiterMemory;

@@ -35,12 +35,20 @@ export interface CraftServerSettings {
   rateLimit?: RateLimitOptions | false;
 }
 
+/** What `server.listen()` takes: Streamable HTTP options (the default transport) or `{ transport: "stdio" }`. */
 export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
 
 type AnySpec = ToolSpec | ResourceSpec | PromptSpec;
 
 /**
  * A server built by `createServer`, from a decorated class or from `tool()` objects: one runtime, every transport.
+ *
+ * @example
+ * ```ts
+ * const server = createServer({ name: "notes" })   // or createServer(NotesServer, { container })
+ * server.add(tool({ name: "ping", description: "Ping", run: () => "pong" }))
+ * const { url, close } = await server.listen({ port: 3000 })   // or listen({ transport: "stdio" }), or handler()
+ * ```
  */
 export class CraftServer {
   private readonly tools = new Map<string, ToolDefinition>();

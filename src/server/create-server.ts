@@ -10,6 +10,7 @@ import { LOGGER } from "../contracts/tokens";
 import { resolveAuth, type AuthSpec } from "./auth-config";
 import { CraftServer } from "./craft-server";
 
+/** How authorization decides and what lists show: `createServer({ authorization })` or `@Server({ authorization })`. */
 export interface AuthorizationOptions {
   /** Hide what the caller may not use from `tools/list` & co. Default true. */
   hideUnauthorized?: boolean;
@@ -48,6 +49,7 @@ export interface ServerOptions extends CommonOptions {
   resourceMetadata?: ProtectedResourceMetadata;
 }
 
+/** The second argument of `createServer(ServerClass, options)`: the options of a functional server but `name`, `version`, `instructions` (which `@Server` holds) and `authenticate`. */
 export type ClassServerOptions = CommonOptions;
 
 /**

@@ -10,6 +10,7 @@ import { silentLogger } from "../logger";
 import type { SdkClient } from "./sdk-client";
 import { MockAuthStrategy, toAuthContext, type MockPrincipal } from "./mock-auth.strategy";
 
+/** Options of {@link createTestClient}: a mocked principal (`as`) or headers for the server's real strategy. */
 export interface TestClientOptions extends ClassServerOptions {
   /** Call as this principal, bypassing the strategy. */
   as?: MockPrincipal;
@@ -18,6 +19,7 @@ export interface TestClientOptions extends ClassServerOptions {
   container?: DependencyContainer;
 }
 
+/** A connected in-memory client: shortcuts for the common calls, and the SDK client itself for the rest. */
 export interface TestClient {
   /** The official SDK client: anything the SDK can do, a test can do (typed as {@link SdkClient}). */
   client: SdkClient;

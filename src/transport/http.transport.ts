@@ -15,6 +15,7 @@ import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
 import { StatefulRoutes } from "./stateful-routes";
 
+/** Options of `server.handler()`, and the HTTP options `listen()` shares with it. */
 export interface HttpHandlerOptions {
   /** MCP endpoint path. Default `/mcp`. */
   path?: string;
@@ -51,6 +52,7 @@ export interface HttpHandlerOptions {
   keepAliveMs?: number;
 }
 
+/** Options of `server.listen({ port, host, … })` over Streamable HTTP. */
 export interface HttpListenOptions extends HttpHandlerOptions {
   /** Default 3000; 0 picks a free port. */
   port?: number;
@@ -58,6 +60,7 @@ export interface HttpListenOptions extends HttpHandlerOptions {
   host?: string;
 }
 
+/** What an HTTP `listen()` resolves to: the full MCP endpoint URL, the port bound and how to stop. */
 export interface HttpListening {
   /** The full MCP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
   url: string;
