@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import {
+  AuthenticationError,
+  IdentityProviderUnavailableError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  JsonRpcCode,
+  RateLimitedError,
+  TransportError,
+  httpAnswerFor,
+  type TransportErrorCode,
+} from "../../src/errors";
 import { rawPost, runToExit, startHttpExample, INIT } from "../fixtures/processes";
 
 // Compiled to dist/test/integration/, so the repository root is three levels up.
@@ -137,4 +148,31 @@ describe("docs: the example programs run", function () {
       }
     });
   }
+});
+
+describe("docs/troubleshooting.md covers every answer of the error table", () => {
+  const text = readFileSync(path.join(ROOT, "docs", "troubleshooting.md"), "utf8");
+  const httpRows = new Set([...text.matchAll(/^\| (\d{3}) \| (-\d{5}) \|/gm)].map((m) => `${m[1]} ${m[2]}`));
+
+  it("names every JSON-RPC code the framework uses", () => {
+    const missing = Object.entries(JsonRpcCode).filter(([, code]) => !text.includes(`| ${code} |`)).map(([name, code]) => `${name} (${code})`);
+    assert.deepEqual(missing, []);
+  });
+
+  it("has an HTTP row for every status/code pair of src/errors.ts", () => {
+    const source = readFileSync(path.join(ROOT, "src", "errors.ts"), "utf8");
+    const reasons = [...source.matchAll(/^\s+(\w+): \[\d{3}, JsonRpcCode\.\w+\],$/gm)].map((m) => m[1]);
+    assert.ok(reasons.length >= 10, "the transport table of src/errors.ts was not found");
+    const errors: unknown[] = [
+      ...reasons.map((r) => new TransportError(r as TransportErrorCode, "x")),
+      new AuthenticationError(),
+      new InvalidRequestError("x"),
+      new InsufficientScopeError(["a"], ["a"]),
+      new RateLimitedError(1),
+      new IdentityProviderUnavailableError(),
+      new Error("unexpected"),
+    ];
+    const missing = errors.map((e) => httpAnswerFor(e)).filter((a) => !httpRows.has(`${a.status} ${a.jsonRpcCode}`)).map((a) => `${a.status} ${a.jsonRpcCode}`);
+    assert.deepEqual([...new Set(missing)], []);
+  });
 });
