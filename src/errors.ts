@@ -7,19 +7,13 @@
 
 import { AUTH_FAILURE_DESCRIPTIONS as DESCRIPTIONS, type AuthFailureReason } from "./contracts/auth-failure-reason";
 import { JsonRpcCode } from "./contracts/json-rpc-code";
+import { McpcraftError } from "./contracts/mcpcraft-error";
+import { AuthenticationTimeoutError, SessionStoreUnavailableError, QuotaExceededError, TooManyInFlightError, ToolTimeoutError } from "./runtime-errors";
+
+export { McpcraftError, AuthenticationTimeoutError, SessionStoreUnavailableError, QuotaExceededError, TooManyInFlightError, ToolTimeoutError };
 
 export type { AuthFailureReason };
 
-/** Base of every framework error. `code` is stable and safe to branch on. */
-export class McpcraftError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
 
 /** The server or one of its tools is misconfigured. Raised at `createServer`/`listen`, never per request. */
 export class ConfigurationError extends McpcraftError {
@@ -82,20 +76,6 @@ export class IdentityProviderUnavailableError extends McpcraftError {
   }
 }
 
-/**
- * The strategy or `authenticate` hook did not settle within `authenticationTimeoutMs`: HTTP 503 with
- * `Retry-After` / JSON-RPC -32034. Never an admission, and not counted as a failed authentication.
- *
- * @example
- * ```ts
- * createServer({ name: "api", authenticationTimeoutMs: 3_000, authenticate: (h) => directory.lookUp(h["x-api-key"]) })
- * ```
- */
-export class AuthenticationTimeoutError extends McpcraftError {
-  constructor(readonly retryAfterSeconds = 5) {
-    super("authentication_timeout", "Authentication timed out");
-  }
-}
 
 /** Too many failed authentications from one client: HTTP 429 / JSON-RPC -32029. */
 export class RateLimitedError extends McpcraftError {
@@ -104,32 +84,8 @@ export class RateLimitedError extends McpcraftError {
   }
 }
 
-/** Sessions are kept in Redis (`sessions: { redis }`) and it is unreachable: 503 + `Retry-After`, fail closed. */
-export class SessionStoreUnavailableError extends McpcraftError {
-  constructor(readonly retryAfterSeconds = 2) {
-    super("session_store_unavailable", "Session store unavailable");
-  }
-}
 
-/**
- * A principal called a tool more often than its quota (`@RateLimit`, `tool({ rateLimit })`, `quotas.default`)
- * allows: JSON-RPC -32032, in-band, with `data: { retryAfterSeconds, tool }`.
- */
-export class QuotaExceededError extends McpcraftError {
-  constructor(
-    readonly tool: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super("quota_exceeded", `Quota exceeded for tool ${tool}: retry in ${retryAfterSeconds} s`);
-  }
-}
 
-/** One session (or connection) has more requests in flight than `maxInFlightPerSession`: JSON-RPC -32033, in-band. */
-export class TooManyInFlightError extends McpcraftError {
-  constructor(readonly maxInFlight: number) {
-    super("too_many_in_flight", "Too many requests in flight");
-  }
-}
 
 /**
  * What a handler looked up does not exist — a resource URI above all: JSON-RPC -32002 (MCP's "resource not
@@ -155,24 +111,6 @@ export class ProtocolError extends McpcraftError {
   }
 }
 
-/**
- * A tool ran past its deadline (`@Tool({ timeout })`, `tool({ timeout })` or the server's `timeouts.toolMs`):
- * JSON-RPC -32031. The call's `ctx.signal` is aborted with this error, so a tool that listens stops.
- *
- * @example
- * ```ts
- * tool({ name: "report", description: "Build a report", timeout: 30_000,
- *   run: async (_args, ctx) => buildReport({ signal: ctx.signal }) })   // past 30 s: -32031, signal aborted
- * ```
- */
-export class ToolTimeoutError extends McpcraftError {
-  constructor(
-    readonly tool: string,
-    readonly timeoutMs: number,
-  ) {
-    super("tool_timeout", `Tool ${tool} timed out after ${timeoutMs} ms`);
-  }
-}
 
 /** Refusals of the HTTP transport itself, before any JSON-RPC handler runs. Each has one row in the table. */
 export type TransportErrorCode =

@@ -67,6 +67,12 @@ function redactError(err: Error, depth: number, seen: Set<object>): unknown {
 /**
  * The default logger: JSON lines on stderr (fd 2), because stdout is the JSON-RPC channel on stdio.
  * `MCPCRAFT_LOG_LEVEL` sets the level (default "info"; "silent" turns it off).
+ *
+ * @example
+ * ```ts
+ * const log = createDefaultLogger("debug")
+ * log.info({ orderId: 42 }, "order placed")   // {"level":30,"orderId":42,"msg":"order placed",…} on stderr
+ * ```
  */
 export function createDefaultLogger(level = process.env.MCPCRAFT_LOG_LEVEL ?? "info"): Logger {
   // pino is built at the first line actually logged: a server that logs nothing at start-up (the usual case)

@@ -21,6 +21,7 @@ const KEYS = {
 
 export type Class<T = any> = new (...args: any[]) => T;
 
+/** What `@Server({ … })` takes. */
 export interface ServerDecoratorOptions {
   name: string;
   version?: string;
@@ -30,6 +31,7 @@ export interface ServerDecoratorOptions {
   authorization?: { hideUnauthorized?: boolean; policyTimeoutMs?: number };
 }
 
+/** What `@Tool({ … })` takes; every field is optional but `description`. */
 export interface ToolDecoratorOptions {
   name?: string;
   title?: string;
@@ -52,6 +54,7 @@ export interface ToolDecoratorOptions {
 /** Completer functions keyed by prompt argument or URI-template variable (see `completion/complete`). */
 export type CompleterMap = Record<string, (value: string, ctx: any, args: Record<string, string>) => string[] | Promise<string[]>>;
 
+/** What `@Resource(uri, { … })` takes besides the URI. */
 export interface ResourceDecoratorOptions {
   name?: string;
   title?: string;
@@ -61,12 +64,14 @@ export interface ResourceDecoratorOptions {
   complete?: CompleterMap;
 }
 
+/** One argument of a prompt, as `prompts/list` announces it. */
 export interface PromptArgumentSpec {
   name: string;
   description?: string;
   required?: boolean;
 }
 
+/** What `@Prompt({ … })` takes. */
 export interface PromptDecoratorOptions {
   name?: string;
   title?: string;

@@ -43,7 +43,8 @@ export class ExportServer {
 
 // #region drain
 async function main() {
-  await server.listen({ port: Number(process.env.PORT ?? 3000) })
+  const { url } = await server.listen({ port: Number(process.env.PORT ?? 3000) })
+  process.stderr.write(`reports listening on ${url}\n`)
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, async () => {
       // New requests now get 503 + Connection: close; calls in flight have 10 s to finish, then are aborted.

@@ -43,6 +43,7 @@ export type AuditEventInput =
  */
 export type AuditEvent = AuditEventInput & { time: number };
 
+/** `onAudit`: receives every audit event as it happens; it must not throw and should not block. */
 export type AuditHook = (event: AuditEvent) => void;
 
 /** Successful authentications happen on every request: debug level, so the default (info) logger drops them. */

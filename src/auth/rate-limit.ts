@@ -4,6 +4,7 @@ import type { AuditFacts, AuditTrail } from "./audit";
 import { FailoverLimiter, degradationReporter, limiterLibrary } from "./failover-limiter";
 import { RedisLink } from "./redis-link";
 
+/** Limits on failed authentications per client (`createServer({ rateLimit })`): in memory by default, or in Redis. */
 export interface RateLimitOptions {
   /** Failed authentications one client may make within `duration` seconds; the next request gets 429 until the window ends. Default 10. */
   points?: number;
@@ -29,6 +30,12 @@ export interface RateLimitStore {
 /**
  * Limits *failed* authentications per client: successes never count, so valid concurrent traffic is never
  * throttled (express-rate-limit's optimistic counting got 15 × 429 for 20 valid requests here).
+ *
+ * @example
+ * ```ts
+ * // Usually configured through createServer; 10 failures a minute per client, shared in Redis:
+ * createServer(AdminServer, { container, rateLimit: { points: 10, duration: 60, redis: process.env.REDIS_URL } })
+ * ```
  */
 export class AuthFailureLimiter implements RateLimitStore {
   private readonly limiter: FailoverLimiter;

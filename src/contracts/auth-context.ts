@@ -20,6 +20,7 @@ export interface AuthContext {
   context?: Record<string, unknown>;
 }
 
+/** The transport a request came in on: Streamable HTTP, stdio, or the test kit's in-memory pair. */
 export type TransportKind = "http" | "stdio" | "memory";
 
 /** What a strategy sees of a request. Header names are lower-cased. */

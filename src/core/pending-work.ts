@@ -1,6 +1,7 @@
 /** How long `close()` lets in-flight requests finish when no `timeoutMs` is given. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
+/** `server.close({ timeoutMs })`: how long calls in flight may finish before their signals are aborted. */
 export interface CloseOptions {
   /**
    * Milliseconds in-flight requests may still take to finish; then their `ctx.signal` aborts and their

@@ -12,8 +12,14 @@ import { addMember, methodKey, type Class, type ToolDecoratorOptions } from "../
  * ```
  */
 export function Tool(options: ToolDecoratorOptions = { description: "" }): MethodDecorator {
-  return (target, key) => {
+  return (target, key, descriptor) => {
     if (typeof target === "function") throw new ConfigurationError(`@Tool cannot decorate static method ${String(key)}`);
+    // A property (arrow function or value) gets no descriptor: refuse it when the class is defined, not at start-up.
+    if (typeof descriptor?.value !== "function")
+      throw new ConfigurationError(
+        `@Tool on ${target.constructor.name}.${String(key)}: not a method. @Tool decorates methods: write ` +
+          `${String(key)}(input, @Ctx() ctx) { … } instead of a property or arrow function, or move the decorator`,
+      );
     addMember(target.constructor as Class, { kind: "tool", method: methodKey(key), options });
   };
 }

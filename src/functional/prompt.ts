@@ -5,6 +5,7 @@ import type { ToolContext } from "../contracts/tool-context";
 
 export const PROMPT_SPEC = Symbol.for("mcpcraft.prompt");
 
+/** What `prompt({ … })` takes: the prompt's name, arguments, `get` handler and who may get it. */
 export interface PromptSpec extends AuthorizationFields {
   name: string;
   title?: string;

@@ -4,6 +4,7 @@ import type { ToolContext } from "../contracts/tool-context";
 
 export const RESOURCE_SPEC = Symbol.for("mcpcraft.resource");
 
+/** What `resource({ … })` takes: a fixed URI or an RFC 6570 template, its `read` handler and who may read it. */
 export interface ResourceSpec extends AuthorizationFields {
   /** A fixed URI or an RFC 6570 template (`users://{id}/profile`). */
   uri: string;

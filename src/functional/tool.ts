@@ -5,6 +5,7 @@ import type { PropertyMap } from "../schema/json-schema.validator";
 
 export const TOOL_SPEC = Symbol.for("mcpcraft.tool");
 
+/** What `tool({ … })` takes: the tool's name, description, input (property map, JSON Schema or DTO), `run` and who may call it. */
 export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   name: string;
   title?: string;

@@ -18,13 +18,16 @@ function resolveOne(spec: unknown, container: DependencyContainer): AuthStrategy
   if (typeof spec === "function" || typeof spec === "symbol" || typeof spec === "string") {
     const label = typeof spec === "function" ? spec.name : String(spec);
     if (typeof spec !== "function" && !container.isRegistered(spec as InjectionToken<AuthStrategy>, true))
-      throw new ConfigurationError(`auth strategy token ${label} is not registered in the container`);
+      throw new ConfigurationError(`auth strategy token ${label} is not registered in the container; register it before createServer: container.register(${label}, { useClass: MyStrategy })`);
     let resolved: unknown;
     try {
       resolved = container.resolve(spec as InjectionToken<AuthStrategy>);
     } catch (err) {
       if (err instanceof ConfigurationError) throw err;
-      throw new ConfigurationError(`auth strategy ${label} could not be resolved: ${(err as Error).message}`);
+      throw new ConfigurationError(
+        `auth strategy ${label} could not be resolved (${(err as Error).message}); decorate it with @injectable() so the ` +
+          `container can build it, or register an instance: container.register(${label}, { useValue: new ${label}(…) })`,
+      );
     }
     if (!isStrategy(resolved)) throw new ConfigurationError(`auth strategy ${label} does not implement AuthStrategy (name + authenticate)`);
     return resolved;

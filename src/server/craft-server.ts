@@ -44,12 +44,20 @@ export interface CraftServerSettings {
   maxInFlight: number;
 }
 
+/** What `server.listen()` takes: Streamable HTTP options (the default transport) or `{ transport: "stdio" }`. */
 export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
 
 type AnySpec = ToolSpec | ResourceSpec | PromptSpec;
 
 /**
  * A server built by `createServer`, from a decorated class or from `tool()` objects: one runtime, every transport.
+ *
+ * @example
+ * ```ts
+ * const server = createServer({ name: "notes" })   // or createServer(NotesServer, { container })
+ * server.add(tool({ name: "ping", description: "Ping", run: () => "pong" }))
+ * const { url, close } = await server.listen({ port: 3000 })   // or listen({ transport: "stdio" }), or handler()
+ * ```
  */
 export class CraftServer {
   private readonly tools = new Map<string, ToolDefinition>();
@@ -216,7 +224,7 @@ export class CraftServer {
   }
 
   private addTool(t: ToolDefinition): void {
-    if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}"`);
+    if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}": tool names must be unique; rename one with @Tool({ name }) or tool({ name })`);
     this.requireAuthFor(`tool "${t.name}"`, t.requirement);
     this.tools.set(t.name, t);
   }

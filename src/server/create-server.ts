@@ -21,6 +21,7 @@ export interface TimeoutOptions {
   toolMs?: number;
 }
 
+/** How authorization decides and what lists show: `createServer({ authorization })` or `@Server({ authorization })`. */
 export interface AuthorizationOptions {
   /** Hide what the caller may not use from `tools/list` & co. Default true. */
   hideUnauthorized?: boolean;
@@ -79,6 +80,7 @@ export interface ServerOptions extends CommonOptions {
   resourceMetadata?: ProtectedResourceMetadata;
 }
 
+/** The second argument of `createServer(ServerClass, options)`: the options of a functional server but `name`, `version`, `instructions` (which `@Server` holds) and `authenticate`. */
 export type ClassServerOptions = CommonOptions;
 
 /**

@@ -1,6 +1,6 @@
 import { generateKeyPair, randomBytes, sign, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
-import { exportJWK, type JWK } from "jose";
+import { exportJWK } from "jose";
 
 /** Signing algorithms the test provider holds keys for. */
 export type TestSigningAlgorithm = "RS256" | "ES256";
@@ -10,7 +10,8 @@ interface SigningKey {
   alg: TestSigningAlgorithm;
   privateKey: KeyObject;
   publicKey: KeyObject;
-  jwk: JWK;
+  // Not jose's JWK type: jose is ESM-only, and a CommonJS `module: node16` consumer cannot import its types.
+  jwk: Record<string, unknown>;
 }
 
 const generate = promisify(generateKeyPair);

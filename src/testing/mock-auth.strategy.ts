@@ -3,8 +3,10 @@ import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import { AuthenticationError } from "../errors";
 
+/** A principal for tests: a subject, and any other `AuthContext` field (roles, scopes, claims…). */
 export type MockPrincipal = Partial<AuthContext> & { subject: string };
 
+/** Options of {@link MockAuthStrategy}: one fixed principal, or a table from token to principal. */
 export interface MockAuthOptions {
   /** Everyone is this principal. Default `{ subject: "test-user" }`. */
   as?: MockPrincipal;

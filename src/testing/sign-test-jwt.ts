@@ -1,11 +1,18 @@
 import type { KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 
+/**
+ * Algorithms `signTestJwt` signs with. Spelled out rather than jsonwebtoken's `Algorithm` type, whose declarations
+ * (`@types/jsonwebtoken`) a consumer of this package does not have.
+ */
+export type TestJwtAlgorithm = "HS256" | "HS384" | "HS512" | "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "none";
+
+/** Options of {@link signTestJwt}. */
 export interface SignTestJwtOptions {
   /** HMAC secret, or a private key (PEM or KeyObject) for RS/PS/ES algorithms. */
   secret: string | Buffer | KeyObject;
   /** Default `HS256`. */
-  algorithm?: jwt.Algorithm;
+  algorithm?: TestJwtAlgorithm;
   /** Seconds or a timespan (`"5m"`). Default `"5m"`. `null` leaves `exp` out (for testing its rejection). */
   expiresIn?: string | number | null;
   issuer?: string;

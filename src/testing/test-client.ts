@@ -7,8 +7,10 @@ import type { Class } from "../metadata";
 import { createServer, type ClassServerOptions } from "../server/create-server";
 import { CraftServer } from "../server/craft-server";
 import { silentLogger } from "../logger";
+import type { SdkClient } from "./sdk-client";
 import { MockAuthStrategy, toAuthContext, type MockPrincipal } from "./mock-auth.strategy";
 
+/** Options of {@link createTestClient}: a mocked principal (`as`) or headers for the server's real strategy. */
 export interface TestClientOptions extends ClassServerOptions {
   /** Call as this principal, bypassing the strategy. */
   as?: MockPrincipal;
@@ -17,9 +19,10 @@ export interface TestClientOptions extends ClassServerOptions {
   container?: DependencyContainer;
 }
 
+/** A connected in-memory client: shortcuts for the common calls, and the SDK client itself for the rest. */
 export interface TestClient {
-  /** The official SDK client: anything the SDK can do, a test can do. */
-  client: Client;
+  /** The official SDK client: anything the SDK can do, a test can do (typed as {@link SdkClient}). */
+  client: SdkClient;
   server: CraftServer;
   listTools(): Promise<ListToolsResult["tools"]>;
   callTool(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;

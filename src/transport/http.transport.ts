@@ -21,6 +21,7 @@ import type { RedisSessionOptions } from "./redis-session-registry";
 import { applySocketLimits, nodeServerLimits, type SocketLimits } from "./socket-limits";
 import { StatefulRoutes } from "./stateful-routes";
 
+/** Options of `server.handler()`, and the HTTP options `listen()` shares with it. */
 export interface HttpHandlerOptions {
   /** MCP endpoint path. Default `/mcp`. */
   path?: string;
@@ -63,7 +64,7 @@ export interface HttpHandlerOptions {
   forwardedHeader?: ForwardedHeader;
 }
 
-/** `timeouts` and `maxConnections` bound the node:http server that `listen()` creates (see {@link SocketLimits}). */
+/** Options of `server.listen({ port, host, … })` over Streamable HTTP; `timeouts` and `maxConnections` bound the node:http server it creates (see {@link SocketLimits}). */
 export interface HttpListenOptions extends HttpHandlerOptions, SocketLimits {
   /** Default 3000; 0 picks a free port. */
   port?: number;
@@ -71,8 +72,8 @@ export interface HttpListenOptions extends HttpHandlerOptions, SocketLimits {
   host?: string;
 }
 
+/** What an HTTP `listen()` resolves to: the full MCP endpoint URL (`http://127.0.0.1:41234/mcp`), the port, how to stop. */
 export interface HttpListening {
-  /** The full MCP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
   url: string;
   port: number;
   /** Drains: new requests get 503, in-flight ones finish until `timeoutMs` (default 10 s), then are aborted. */

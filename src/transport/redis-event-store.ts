@@ -2,6 +2,7 @@ import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Redis } from "ioredis";
 
+/** Where a {@link RedisEventStore} keeps resumable SSE events, and for how long. */
 export interface RedisEventStoreOptions {
   /** Key prefix; each stream is the Redis stream `<prefix>:<streamId>`. Default `mcpcraft:events`. */
   keyPrefix?: string;

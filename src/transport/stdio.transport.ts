@@ -3,6 +3,7 @@ import type { RequestPipeline } from "../core/request-pipeline";
 import { httpAnswerFor } from "../errors";
 import { serveMessagePort, type PortHandle } from "./message-port";
 
+/** Options of `server.listen({ transport: "stdio" })`: which environment variables become which headers. */
 export interface StdioListenOptions {
   /**
    * Environment variable → header name, read once at start-up (stdio has no headers). Default: the strategy's

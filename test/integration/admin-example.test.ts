@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { SdkClient as Client } from "../../src/testing";
 import { silentLogger, type CraftServer } from "../../src";
 import { createTestClient } from "../../src/testing";
 import { createAdminServer, KEYS } from "../../docs/examples/authorization-decorators";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { SdkClient as Client } from "../../src/testing";
 import { silentLogger, type AuditEvent, type CraftServer } from "../../src";
 import { createTestClient, type TestClient } from "../../src/testing";
 import { attempt, listedIds, loggedEvents, MATRIX_SERVER, stdioChild, type Attempt, type Outcome, type StdioChild } from "../fixtures/matrix";

@@ -1,19 +1,33 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import {
+  AuthenticationError,
+  IdentityProviderUnavailableError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  JsonRpcCode,
+  RateLimitedError,
+  TransportError,
+  httpAnswerFor,
+  type TransportErrorCode,
+} from "../../src/errors";
+import { rawPost, runToExit, startHttpExample, INIT } from "../fixtures/processes";
 
 // Compiled to dist/test/integration/, so the repository root is three levels up.
 const ROOT = path.resolve(__dirname, "../../..");
 const DOCS = path.join(ROOT, "docs");
 
 /** `<!-- snippet: docs/examples/<file>.ts#<region> -->` on the line right before a ```ts fence. */
-const MARKER = /^<!--\s*snippet:\s*(docs\/examples\/[\w.-]+\.ts)#([\w-]+)\s*-->\s*$/;
+const MARKER = /^<!--\s*snippet:\s*(docs\/examples\/[\w.-]+\.m?ts)#([\w-]+)\s*-->\s*$/;
 const REGION_START = /^\s*\/\/\s*#region\s+([\w-]+)\s*$/;
 const REGION_END = /^\s*\/\/\s*#endregion\b/;
 const TS_FENCE = /^```(ts|typescript)\s*$/;
 
-/** The guides written against this convention: every TypeScript block in them must be a checked snippet. */
+/** Guides that must exist. Every TypeScript block in README.md and in every guide must be a checked snippet. */
 const STRICT_GUIDES = ["getting-started.md", "authentication.md", "testing.md", "decorators.md", "authorization.md"];
+/** Markdown files whose code is checked, relative to the repository root. */
+const README = "../README.md";
 
 interface CodeBlock {
   doc: string;
@@ -24,7 +38,7 @@ interface CodeBlock {
 }
 
 function codeBlocks(doc: string): CodeBlock[] {
-  const lines = readFileSync(path.join(DOCS, doc), "utf8").split(/\r?\n/);
+  const lines = readFileSync(path.resolve(DOCS, doc), "utf8").split(/\r?\n/);
   const blocks: CodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^```(\S*)\s*$/.exec(lines[i]);
@@ -72,7 +86,7 @@ function region(file: string, name: string): string {
 }
 
 describe("docs: code in the guides is the compiled code in docs/examples", () => {
-  const docs = existsSync(DOCS) ? readdirSync(DOCS).filter((f) => f.endsWith(".md")).sort() : [];
+  const docs = [README, ...(existsSync(DOCS) ? readdirSync(DOCS).filter((f) => f.endsWith(".md")).sort() : [])];
 
   it("finds the guides and their snippets", () => {
     for (const guide of STRICT_GUIDES) assert.ok(docs.includes(guide), `docs/${guide} is missing`);
@@ -81,7 +95,7 @@ describe("docs: code in the guides is the compiled code in docs/examples", () =>
   });
 
   for (const doc of docs) {
-    describe(`docs/${doc}`, () => {
+    describe(path.relative(ROOT, path.resolve(DOCS, doc)), () => {
       const blocks = codeBlocks(doc);
 
       for (const block of blocks.filter((b) => b.marker)) {
@@ -93,12 +107,72 @@ describe("docs: code in the guides is the compiled code in docs/examples", () =>
         });
       }
 
-      if (STRICT_GUIDES.includes(doc)) {
-        it("has no TypeScript block without a snippet marker", () => {
+      it("has no TypeScript block without a snippet marker", () => {
           const unmarked = blocks.filter((b) => TS_FENCE.test("```" + b.lang) && !b.marker).map((b) => `${doc}:${b.line}`);
           assert.deepEqual(unmarked, [], "put the code in docs/examples/*.ts and mark the block with <!-- snippet: file#region -->");
-        });
+      });
+    });
+  }
+});
+
+/**
+ * The files of docs/examples/ that are whole programs (they start a server when run): each is started as the guides
+ * say (`node dist/docs/examples/<file>.js`, HTTP on a free port) and must come up and answer an MCP `initialize`.
+ */
+describe("docs: the example programs run", function () {
+  this.timeout(60_000);
+  const examples = path.join(ROOT, "docs", "examples");
+  const programs = readdirSync(examples).filter((f) => f.endsWith(".ts") && /require\.main === module/.test(readFileSync(path.join(examples, f), "utf8")));
+  const ENV = { API_KEY: "sk-docs-example", JWT_SECRET: "docs-example-secret-of-32-bytes!!", MCPCRAFT_LOG_LEVEL: "error" };
+
+  it("finds the programs", () => assert.ok(programs.length >= 5, programs.join(", ")));
+
+  for (const file of programs) {
+    const script = path.join(ROOT, "dist", "docs", "examples", file.replace(/\.ts$/, ".js"));
+    if (!/listening on/.test(readFileSync(path.join(examples, file), "utf8"))) {
+      it(`${file} runs to completion (exit code 0, output on stdout)`, async () => {
+        const { code, stdout, stderr } = await runToExit(process.execPath, [script], ENV);
+        assert.equal(code, 0, stderr);
+        assert.notEqual(stdout.trim(), "");
+      });
+      continue;
+    }
+    it(`${file} starts and answers initialize (200, or 401 without its credential)`, async () => {
+      const server = await startHttpExample(script, ENV);
+      try {
+        const { status, json } = await rawPost(server.url, INIT);
+        assert.ok(status === 200 || status === 401, `status ${status}`);
+        assert.equal(json.jsonrpc, "2.0");
+      } finally {
+        await server.stop();
       }
     });
   }
+});
+
+describe("docs/troubleshooting.md covers every answer of the error table", () => {
+  const text = readFileSync(path.join(ROOT, "docs", "troubleshooting.md"), "utf8");
+  const httpRows = new Set([...text.matchAll(/^\| (\d{3}) \| (-\d{5}) \|/gm)].map((m) => `${m[1]} ${m[2]}`));
+
+  it("names every JSON-RPC code the framework uses", () => {
+    const missing = Object.entries(JsonRpcCode).filter(([, code]) => !text.includes(`| ${code} |`)).map(([name, code]) => `${name} (${code})`);
+    assert.deepEqual(missing, []);
+  });
+
+  it("has an HTTP row for every status/code pair of src/errors.ts", () => {
+    const source = readFileSync(path.join(ROOT, "src", "errors.ts"), "utf8");
+    const reasons = [...source.matchAll(/^\s+(\w+): \[\d{3}, JsonRpcCode\.\w+\],$/gm)].map((m) => m[1]);
+    assert.ok(reasons.length >= 10, "the transport table of src/errors.ts was not found");
+    const errors: unknown[] = [
+      ...reasons.map((r) => new TransportError(r as TransportErrorCode, "x")),
+      new AuthenticationError(),
+      new InvalidRequestError("x"),
+      new InsufficientScopeError(["a"], ["a"]),
+      new RateLimitedError(1),
+      new IdentityProviderUnavailableError(),
+      new Error("unexpected"),
+    ];
+    const missing = errors.map((e) => httpAnswerFor(e)).filter((a) => !httpRows.has(`${a.status} ${a.jsonRpcCode}`)).map((a) => `${a.status} ${a.jsonRpcCode}`);
+    assert.deepEqual([...new Set(missing)], []);
+  });
 });

@@ -161,7 +161,7 @@ describe("tool quotas and the in-flight cap", () => {
     harnessed("memory", false, async (server, who, opened) => {
       const t = await createTestClient(server, { headers: { "x-api-key": KEYS[who] } });
       opened.push(t);
-      return t.client;
+      return t.client as unknown as Client;
     });
   });
 

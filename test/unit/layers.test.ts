@@ -11,6 +11,7 @@ import { SRC, sourceFiles } from "../fixtures/source-files";
 const LAYERS: [prefix: string, rank: number][] = [
   ["contracts/", 0],
   ["errors.ts", 1],
+  ["runtime-errors.ts", 1],
   ["logger.ts", 1],
   ["metadata.ts", 1],
   ["schema/", 1],
@@ -21,6 +22,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ["transport/", 5],
   ["server/", 6],
   ["testing/", 7],
+  ["cli/", 7],
   ["index.ts", 7],
 ];
 

@@ -17,6 +17,7 @@ export interface ApiKeyEntry {
   notAfter?: Date | string | number;
 }
 
+/** Options of {@link ApiKeyStrategy}: the constructor argument, or `API_KEY_OPTIONS` in the container. */
 export interface ApiKeyStrategyOptions {
   /** Header carrying the key. Default `x-api-key`. Keys are never read from the query string. */
   header?: string;

@@ -27,6 +27,15 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
 /**
  * Adapts the guide's `authenticate` hook to an {@link AuthStrategy}. A throw → 401 with the error's message; the
  * returned object is spread into the tool context and summarised as `context.auth` (DESIGN §1a).
+ *
+ * @example
+ * ```ts
+ * // What createServer({ authenticate }) builds; usable wherever a strategy is, e.g. inside anyOf():
+ * const hook = new AuthenticateHookStrategy(async (headers) => {
+ *   if (headers["x-api-key"] !== process.env.API_KEY) throw new Error("Invalid API key")
+ *   return { user: { id: "ops", roles: ["admin"] } }
+ * })
+ * ```
  */
 export class AuthenticateHookStrategy implements AuthStrategy {
   readonly name = "custom";

@@ -14,6 +14,7 @@ import { inspectJws, looksLikeJws, type JwsHeader } from "../token/jwt-shape";
 import { tokenDigest, verifiedCacheEntries, verifiedUntil, type VerifiedCacheOption } from "../token/verified-cache";
 import { asAuthFailure, fromJsonwebtokenError } from "../token/verify-errors";
 
+/** Options of {@link JwtStrategy}: the constructor argument, or `JWT_OPTIONS` in the container. */
 export interface JwtStrategyOptions {
   /** Shared HMAC secret (≥ 32 bytes for HS256). Default: `process.env[secretEnv]` when no other key is given. */
   secret?: string | Buffer | KeyObject;

@@ -6,6 +6,7 @@ import { verifiedCacheEntries, type VerifiedCacheOption } from "../token/verifie
 /** What a custom `verifyToken` returns for a valid token: the claims or the user (`sub` or `id` is the subject). */
 export type OAuthTokenClaims = Record<string, unknown>;
 
+/** Options of {@link OAuthStrategy}: the constructor argument, or `OAUTH_OPTIONS` in the container. */
 export interface OAuthStrategyOptions {
   /** The authorization server's issuer identifier; tokens' `iss` must equal it. Required unless `verifyToken` is given. */
   issuer?: string;

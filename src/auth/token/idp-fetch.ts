@@ -25,7 +25,7 @@ export function idpUrl(value: unknown, option: string): URL {
   try {
     url = new URL(String(value));
   } catch {
-    throw new ConfigurationError(`OAuthStrategy: ${option} is not a valid URL`);
+    throw new ConfigurationError(`OAuthStrategy: ${option} is not a valid URL (got ${JSON.stringify(String(value))}); give an absolute https URL such as https://idp.example.com/.well-known/jwks.json`);
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname)))
     throw new ConfigurationError(`OAuthStrategy: ${option} must use https (plain http is allowed for loopback hosts only)`);

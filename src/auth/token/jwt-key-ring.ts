@@ -62,7 +62,10 @@ function toPublicKey(material: KeyMaterial, where: string): KeyObject {
     return createPublicKey({ key: material, format: "jwk" });
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
-    throw new ConfigurationError(`${where}: not a valid public key (PEM, JWK or KeyObject)`);
+    throw new ConfigurationError(
+      `${where}: not a valid public key (PEM, JWK or KeyObject). A PEM needs its -----BEGIN PUBLIC KEY----- and -----END ` +
+        `PUBLIC KEY----- lines and real line breaks (one read from an environment variable often has "\\n" instead: replace them)`,
+    );
   }
 }
 
