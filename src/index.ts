@@ -24,6 +24,9 @@ export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
 
 export type { ToolContext, Policy } from "./contracts/tool-context";
+export type { CallCredentials, OutgoingToken, TokenTarget, ServiceTokenRequest } from "./contracts/call-credentials";
+export { OutgoingCredentials, type OutgoingCredentialsOptions } from "./auth/credentials/outgoing-credentials";
+export { ServiceTokenSigner, type ServiceTokenSignerOptions } from "./auth/credentials/service-token.signer";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditHook } from "./auth/audit";
@@ -51,6 +54,8 @@ export {
   IdentityProviderUnavailableError,
   RateLimitedError,
   NotFoundError,
+  CredentialRefusedError,
   JsonRpcCode,
   type AuthFailureReason,
+  type CredentialRefusalReason,
 } from "./errors";

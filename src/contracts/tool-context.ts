@@ -1,6 +1,7 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { LoggingLevel, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext, TransportKind } from "./auth-context";
+import type { CallCredentials } from "./call-credentials";
 import type { Logger } from "./logger";
 
 /**
@@ -38,6 +39,12 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
    * Present only on stateful HTTP with an `eventStore`, where the rest of the answer can be replayed.
    */
   closeSSEStream?: () => void;
+  /**
+   * Tokens for calling other services on the caller's behalf (token exchange) or as the server itself (client
+   * credentials, service JWTs), from `createServer({ credentials })`. `auth.token` is the *incoming* credential,
+   * issued for this server: it must never be sent upstream.
+   */
+  credentials: CallCredentials;
 } & TExtra;
 
 /** An authorization predicate for `@Authorize` / `tool({ authorize })`. */

@@ -1,7 +1,9 @@
 import type { LoggingLevel, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
 import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
+import { CallCredentialsOf } from "./call-credentials";
 import type { Connection, Relay } from "./connection";
 import type { DecisionMemo } from "./decision-memo";
 
@@ -27,7 +29,7 @@ const CAPABILITY_FOR: Record<string, "sampling" | "elicitation" | "roots"> = {
 };
 
 /** Fields a strategy's extra context (`user`, `service`, …) must not shadow. */
-const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream"]);
+const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "credentials"]);
 
 /**
  * The handler-facing {@link ToolContext} of one call. Data fields are plain; the functions are bound on first
@@ -44,11 +46,14 @@ class CallContext {
   // Native private fields: invisible to spreading, JSON.stringify and `Object.keys(ctx)`.
   readonly #call: Call;
   readonly #serverName: string;
+  readonly #outgoing: OutgoingCredentials | undefined;
+  #credentials: CallCredentialsOf | undefined;
   readonly log: Logger;
 
-  constructor(call: Call, serverName: string, log: Logger) {
+  constructor(call: Call, serverName: string, log: Logger, outgoing?: OutgoingCredentials) {
     this.#call = call;
     this.#serverName = serverName;
+    this.#outgoing = outgoing;
     this.log = log;
     const extra = call.principal?.context;
     if (extra) for (const key of Object.keys(extra)) if (!OWN.has(key)) (this as Record<string, unknown>)[key] = extra[key];
@@ -62,6 +67,11 @@ class CallContext {
   /** Aborted when the client cancels the request or the connection closes; made on first access. */
   get signal(): AbortSignal {
     return this.#call.signal;
+  }
+
+  /** Outgoing tokens for this caller (`createServer({ credentials })`); built on first access. */
+  get credentials(): ToolContext["credentials"] {
+    return (this.#credentials ??= new CallCredentialsOf(this.#outgoing, this.#call.principal));
   }
 
   get sendNotification(): ToolContext["sendNotification"] {
@@ -107,6 +117,6 @@ class CallContext {
 }
 
 /** The handler-facing {@link ToolContext} of a call: built per call, the only per-request object besides its scope. */
-export function contextFor(call: Call, serverName: string, logger: Logger): ToolContext {
-  return new CallContext(call, serverName, logger) as unknown as ToolContext;
+export function contextFor(call: Call, serverName: string, logger: Logger, outgoing?: OutgoingCredentials): ToolContext {
+  return new CallContext(call, serverName, logger, outgoing) as unknown as ToolContext;
 }

@@ -1,6 +1,7 @@
 import type { DependencyContainer } from "tsyringe";
 import type { AuditTrail } from "../auth/audit";
 import type { AuthStrategy } from "../auth/auth-strategy";
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
 import type { Completer } from "../contracts/completer";
 import type { Requirement } from "../contracts/requirement";
 import type { Logger } from "../logger";
@@ -71,6 +72,8 @@ export interface ServerDefinition {
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;
+  /** `createServer({ credentials })`: what `ctx.credentials` obtains outgoing tokens with. */
+  credentials?: OutgoingCredentials;
 }
 
 /** Checks a `complete` map at start-up: an object of functions, keyed by argument or variable names. */

@@ -4,6 +4,7 @@ import { AuditTrail, type AuditHook } from "../auth/audit";
 import { AuthFailureLimiter, type RateLimitOptions } from "../auth/rate-limit";
 import type { AuthContext } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
 import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "../core/definition";
@@ -33,6 +34,8 @@ export interface CraftServerSettings {
   serverClass?: Class;
   /** Limits failed authentications per client IP over HTTP; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
+  /** Outgoing tokens for `ctx.credentials`. */
+  credentials?: OutgoingCredentials;
 }
 
 export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
@@ -127,6 +130,11 @@ export class CraftServer {
     return this.pipeline.subscriptions.notifyUpdated(uri);
   }
 
+  /** Token-endpoint requests made for `ctx.credentials` and its token cache's counters (`undefined` without `credentials`). */
+  credentialStats(): ReturnType<OutgoingCredentials["stats"]> | undefined {
+    return this.settings.credentials?.stats();
+  }
+
   /** Stops every listener and session this server started. */
   async close(): Promise<void> {
     const all = [...this.hosts];
@@ -154,6 +162,7 @@ export class CraftServer {
         container: s.container,
         logger: s.logger,
         audit: new AuditTrail(s.logger, s.onAudit),
+        credentials: s.credentials,
       };
       this.compiled = new RequestPipeline(def);
       def.container.register(RESOURCE_SUBSCRIPTIONS, { useValue: this.compiled.subscriptions });

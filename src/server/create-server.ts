@@ -2,6 +2,7 @@ import { container as globalContainer, type DependencyContainer } from "tsyringe
 import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
+import { OutgoingCredentials, type OutgoingCredentialsOptions } from "../auth/credentials/outgoing-credentials";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
@@ -32,6 +33,11 @@ interface CommonOptions {
    * counts across instances, or `false` to turn it off.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * This server as an OAuth client, for the tokens `ctx.credentials` sends downstream: token exchange on the
+   * caller's behalf, client credentials, service JWTs. See docs/outgoing-credentials.md.
+   */
+  credentials?: OutgoingCredentialsOptions;
 }
 
 /** The functional API's options (DESIGN §1a). */
@@ -98,6 +104,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     logger,
     onAudit: options.onAudit,
     rateLimit: options.rateLimit,
+    credentials: options.credentials !== undefined ? new OutgoingCredentials(options.credentials, logger) : undefined,
     serverClass: isClass ? target : undefined,
   });
 }

@@ -1,5 +1,5 @@
 import { CallToolRequestSchema, CallToolResultSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { ForbiddenError, JsonRpcCode, ProtocolError } from "../../errors";
+import { answersAsRequestError, JsonRpcCode, ProtocolError } from "../../errors";
 import { formatFieldErrors } from "../../schema/input-validator";
 import type { ToolDefinition } from "../definition";
 import { method, type HandlerParts, type MethodTable } from "../method-table";
@@ -30,7 +30,7 @@ export function toolHandlers(parts: HandlerParts): MethodTable {
       } catch (err) {
         // A refusal raised inside the tool keeps its JSON-RPC meaning; anything else is the tool's own failure,
         // which the model should see (spec 2025-11-25: tool execution errors are results, not protocol errors).
-        if (err instanceof ForbiddenError || err instanceof ProtocolError) throw err;
+        if (answersAsRequestError(err)) throw err;
         ctx.log.warn({ event: "tool.error", tool: tool.name, error: (err as Error)?.message }, "tool threw");
         return toolErrorResult(err instanceof Error ? err.message : "Tool failed");
       }

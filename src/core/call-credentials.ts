@@ -1,0 +1,38 @@
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { AuthContext } from "../contracts/auth-context";
+import type { CallCredentials, OutgoingToken, ServiceTokenRequest, TokenTarget } from "../contracts/call-credentials";
+import { ConfigurationError } from "../errors";
+
+const NOT_CONFIGURED = "ctx.credentials needs createServer({ credentials: { issuer | tokenEndpoint, clientId, clientSecret | privateKey } })";
+
+/**
+ * `ctx.credentials` of one call: the server's {@link OutgoingCredentials} with this caller's incoming token
+ * bound as the subject of exchanges. The token sits in a native private field, so spreading or logging the
+ * context never shows it.
+ */
+export class CallCredentialsOf implements CallCredentials {
+  readonly #outgoing: OutgoingCredentials | undefined;
+  readonly #principal: AuthContext | undefined;
+
+  constructor(outgoing: OutgoingCredentials | undefined, principal: AuthContext | undefined) {
+    this.#outgoing = outgoing;
+    this.#principal = principal;
+  }
+
+  async exchange(target: TokenTarget): Promise<OutgoingToken> {
+    return await this.server().exchange(this.#principal?.token, target);
+  }
+
+  async clientCredentials(target?: TokenTarget): Promise<OutgoingToken> {
+    return await this.server().clientCredentials(target);
+  }
+
+  async signServiceToken(request: ServiceTokenRequest): Promise<string> {
+    return await this.server().signServiceToken(request);
+  }
+
+  private server(): OutgoingCredentials {
+    if (!this.#outgoing) throw new ConfigurationError(NOT_CONFIGURED);
+    return this.#outgoing;
+  }
+}
