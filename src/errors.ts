@@ -124,31 +124,17 @@ export class RateLimitedError extends McpcraftError {
   }
 }
 
-/** Why the authorization server would not issue an outgoing token. Closed set: the client sees only these. */
-export type CredentialRefusalReason =
-  /** The call has no incoming bearer token to exchange (anonymous, an API key, stdio without one). */
-  | "no_subject_token"
-  /** The authorization server refused the grant (RFC 6749 §5.2 / RFC 8693 §2.2.2: invalid_grant, invalid_target…). */
-  | "refused"
-  /** The authorization server refused this server's own client authentication (invalid_client). */
-  | "client_authentication_failed";
-
+/** Why an outgoing token was refused: no incoming bearer token to exchange, the grant refused, this server's client refused. */
+export type CredentialRefusalReason = "no_subject_token" | "refused" | "client_authentication_failed";
 const REFUSALS: Record<CredentialRefusalReason, string> = {
   no_subject_token: "Token exchange needs the caller's bearer token, and this call has none",
   refused: "The authorization server refused to issue a token for this audience",
   client_authentication_failed: "The authorization server refused this server's client credentials",
 };
 
-/**
- * An outgoing token was refused (token exchange or client credentials): JSON-RPC -32040, never a fallback to
- * passing the caller's own token on. `oauthError` is the authorization server's `error` code when it sent a
- * well-formed one (`invalid_target`, `invalid_scope`…); its `error_description` is never forwarded.
- */
+/** An outgoing token was refused: -32040, never a fallback to passthrough. `oauthError`: the server's `error` code only. */
 export class CredentialRefusedError extends McpcraftError {
-  constructor(
-    readonly reason: CredentialRefusalReason,
-    readonly oauthError?: string,
-  ) {
+  constructor(readonly reason: CredentialRefusalReason, readonly oauthError?: string) {
     super("credential_refused", REFUSALS[reason]);
   }
 }
@@ -222,7 +208,6 @@ export const JsonRpcCode = {
   Forbidden: -32003,
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
-  /** An outgoing token (token exchange, client credentials) was refused by the authorization server. */
   CredentialRefused: -32040,
 } as const;
 
@@ -285,8 +270,7 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
-  if (err instanceof CredentialRefusedError)
-    return { status: 403, jsonRpcCode: JsonRpcCode.CredentialRefused, message: err.message, data: { reason: err.reason, ...(err.oauthError ? { error: err.oauthError } : {}) } };
+  if (err instanceof CredentialRefusedError) return { status: 403, jsonRpcCode: JsonRpcCode.CredentialRefused, message: err.message, data: { reason: err.reason, error: err.oauthError } };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {
@@ -302,20 +286,12 @@ export function rpcErrorFor(err: unknown): { code: number; message: string; data
   return a.data === undefined ? { code: a.jsonRpcCode, message: a.message } : { code: a.jsonRpcCode, message: a.message, data: a.data };
 }
 
-/**
- * Errors that answer a `tools/call` as a JSON-RPC error rather than as a tool result the model reads: refusals
- * (-32003, -32040), protocol errors, and an identity provider that is down (-32030, HTTP 503 where the status is
- * still the server's to choose), which is an outage of the server, not a failure of the tool.
- */
+/** Errors a `tools/call` answers as JSON-RPC errors, not as tool results: refusals, protocol errors, provider outages. */
 export function answersAsRequestError(err: unknown): boolean {
   return err instanceof ForbiddenError || err instanceof ProtocolError || err instanceof IdentityProviderUnavailableError || err instanceof CredentialRefusedError;
 }
 
-/**
- * The HTTP status of a JSON answer holding one JSON-RPC error, when the transport can still choose it: 503 with
- * `Retry-After` for an identity provider outage met inside a call (as for incoming tokens), 200 otherwise.
- */
-export function httpStatusForRpcError(error: { code: number; data?: unknown }): { status: number; headers: Record<string, string> } {
-  if (error.code === JsonRpcCode.IdentityProviderUnavailable) return { status: 503, headers: { "retry-after": "5" } };
-  return { status: 200, headers: {} };
+/** The HTTP status of a lone JSON-RPC error answer while the transport can still choose it (a provider outage: 503). */
+export function httpStatusForRpcError(error: { code: number }): { status: number; headers: Record<string, string> } {
+  return error.code === JsonRpcCode.IdentityProviderUnavailable ? { status: 503, headers: { "retry-after": "5" } } : { status: 200, headers: {} };
 }
