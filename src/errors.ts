@@ -126,11 +126,7 @@ export class RateLimitedError extends McpcraftError {
 
 /** Why an outgoing token was refused: no incoming bearer token to exchange, the grant refused, this server's client refused. */
 export type CredentialRefusalReason = "no_subject_token" | "refused" | "client_authentication_failed";
-const REFUSALS: Record<CredentialRefusalReason, string> = {
-  no_subject_token: "Token exchange needs the caller's bearer token, and this call has none",
-  refused: "The authorization server refused to issue a token for this audience",
-  client_authentication_failed: "The authorization server refused this server's client credentials",
-};
+const REFUSALS: Record<CredentialRefusalReason, string> = { no_subject_token: "Token exchange needs the caller's bearer token, and this call has none", refused: "The authorization server refused to issue a token for this audience", client_authentication_failed: "The authorization server refused this server's client credentials" };
 
 /** An outgoing token was refused: -32040, never a fallback to passthrough. `oauthError`: the server's `error` code only. */
 export class CredentialRefusedError extends McpcraftError {
@@ -161,6 +157,11 @@ export class ProtocolError extends McpcraftError {
   ) {
     super("protocol_error", message);
   }
+}
+
+/** The caller must connect an account first: MCP 2025-11-25's URLElicitationRequiredError, -32042, with the URL(s) to open. */
+export class IntegrationRequiredError extends ProtocolError {
+  constructor(readonly elicitations: { mode: "url"; elicitationId: string; url: string; message: string }[]) { super(JsonRpcCode.UrlElicitationRequired, "This request requires connecting an account", { elicitations }); }
 }
 
 /** Refusals of the HTTP transport itself, before any JSON-RPC handler runs. Each has one row in the table. */
@@ -209,6 +210,7 @@ export const JsonRpcCode = {
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
   CredentialRefused: -32040,
+  UrlElicitationRequired: -32042,
 } as const;
 
 /** How one framework error travels: over HTTP (status, challenge, headers) and as a JSON-RPC error object. */

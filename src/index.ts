@@ -27,6 +27,13 @@ export type { ToolContext, Policy } from "./contracts/tool-context";
 export type { CallCredentials, OutgoingToken, TokenTarget, ServiceTokenRequest } from "./contracts/call-credentials";
 export { OutgoingCredentials, type OutgoingCredentialsOptions } from "./auth/credentials/outgoing-credentials";
 export { ServiceTokenSigner, type ServiceTokenSignerOptions } from "./auth/credentials/service-token.signer";
+export type { IntegrationHandle } from "./contracts/integration";
+export type { IntegrationsOptions } from "./auth/integrations/integrations";
+export type { IntegrationProviderOptions } from "./auth/integrations/integration-provider";
+export { MemoryIntegrationStore, type IntegrationStore } from "./auth/integrations/integration-store";
+export { RedisIntegrationStore } from "./auth/integrations/redis-integration.store";
+export { TokenSealer, type SealingKey } from "./auth/integrations/token-sealer";
+export { UsesIntegration } from "./decorators/uses-integration.decorator";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditHook } from "./auth/audit";
@@ -55,6 +62,7 @@ export {
   RateLimitedError,
   NotFoundError,
   CredentialRefusedError,
+  IntegrationRequiredError,
   JsonRpcCode,
   type AuthFailureReason,
   type CredentialRefusalReason,

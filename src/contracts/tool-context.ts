@@ -2,6 +2,7 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { LoggingLevel, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext, TransportKind } from "./auth-context";
 import type { CallCredentials } from "./call-credentials";
+import type { IntegrationHandle } from "./integration";
 import type { Logger } from "./logger";
 
 /**
@@ -45,6 +46,11 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
    * issued for this server: it must never be sent upstream.
    */
   credentials: CallCredentials;
+  /**
+   * The caller's own account at a third-party provider from `createServer({ integrations })`:
+   * `await ctx.integration("github").token()`.
+   */
+  integration(name: string): IntegrationHandle;
 } & TExtra;
 
 /** An authorization predicate for `@Authorize` / `tool({ authorize })`. */

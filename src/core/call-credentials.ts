@@ -1,4 +1,6 @@
 import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
+import type { IntegrationHandle } from "../contracts/integration";
 import type { AuthContext } from "../contracts/auth-context";
 import type { CallCredentials, OutgoingToken, ServiceTokenRequest, TokenTarget } from "../contracts/call-credentials";
 import { ConfigurationError } from "../errors";
@@ -35,4 +37,17 @@ export class CallCredentialsOf implements CallCredentials {
     if (!this.#outgoing) throw new ConfigurationError(NOT_CONFIGURED);
     return this.#outgoing;
   }
+}
+
+/** `ctx.integration(name)` of one call: the caller and session bound, nothing fetched until asked. */
+export function integrationHandle(integrations: Integrations | undefined, call: { principal: AuthContext | undefined; connection: { sessionId?: string } }, name: string): IntegrationHandle {
+  const server = (): Integrations => {
+    if (!integrations?.has(name)) throw new ConfigurationError(`ctx.integration("${String(name).slice(0, 32)}") needs createServer({ integrations: { providers: { ${String(name).slice(0, 32)}: { … } } } })`);
+    return integrations;
+  };
+  return {
+    token: async () => server().token(call.principal, call.connection.sessionId, name),
+    connected: async () => server().connected(call.principal, name),
+    revoke: async () => server().revoke(call.principal, name),
+  };
 }

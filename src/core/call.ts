@@ -1,9 +1,10 @@
 import type { LoggingLevel, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
 import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
-import { CallCredentialsOf } from "./call-credentials";
+import { CallCredentialsOf, integrationHandle } from "./call-credentials";
 import type { Connection, Relay } from "./connection";
 import type { DecisionMemo } from "./decision-memo";
 
@@ -29,7 +30,13 @@ const CAPABILITY_FOR: Record<string, "sampling" | "elicitation" | "roots"> = {
 };
 
 /** Fields a strategy's extra context (`user`, `service`, …) must not shadow. */
-const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "credentials"]);
+const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "credentials", "integration"]);
+
+/** What a call's context reaches beyond the call itself: the server's outgoing credentials and integrations. */
+export interface CallServices {
+  credentials?: OutgoingCredentials;
+  integrations?: Integrations;
+}
 
 /**
  * The handler-facing {@link ToolContext} of one call. Data fields are plain; the functions are bound on first
@@ -46,14 +53,14 @@ class CallContext {
   // Native private fields: invisible to spreading, JSON.stringify and `Object.keys(ctx)`.
   readonly #call: Call;
   readonly #serverName: string;
-  readonly #outgoing: OutgoingCredentials | undefined;
+  readonly #services: CallServices;
   #credentials: CallCredentialsOf | undefined;
   readonly log: Logger;
 
-  constructor(call: Call, serverName: string, log: Logger, outgoing?: OutgoingCredentials) {
+  constructor(call: Call, serverName: string, log: Logger, services: CallServices = {}) {
     this.#call = call;
     this.#serverName = serverName;
-    this.#outgoing = outgoing;
+    this.#services = services;
     this.log = log;
     const extra = call.principal?.context;
     if (extra) for (const key of Object.keys(extra)) if (!OWN.has(key)) (this as Record<string, unknown>)[key] = extra[key];
@@ -71,7 +78,11 @@ class CallContext {
 
   /** Outgoing tokens for this caller (`createServer({ credentials })`); built on first access. */
   get credentials(): ToolContext["credentials"] {
-    return (this.#credentials ??= new CallCredentialsOf(this.#outgoing, this.#call.principal));
+    return (this.#credentials ??= new CallCredentialsOf(this.#services.credentials, this.#call.principal));
+  }
+
+  get integration(): ToolContext["integration"] {
+    return (name: string) => integrationHandle(this.#services.integrations, this.#call, name);
   }
 
   get sendNotification(): ToolContext["sendNotification"] {
@@ -117,6 +128,6 @@ class CallContext {
 }
 
 /** The handler-facing {@link ToolContext} of a call: built per call, the only per-request object besides its scope. */
-export function contextFor(call: Call, serverName: string, logger: Logger, outgoing?: OutgoingCredentials): ToolContext {
-  return new CallContext(call, serverName, logger, outgoing) as unknown as ToolContext;
+export function contextFor(call: Call, serverName: string, logger: Logger, services?: CallServices): ToolContext {
+  return new CallContext(call, serverName, logger, services) as unknown as ToolContext;
 }

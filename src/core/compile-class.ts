@@ -5,12 +5,14 @@ import {
   getClassAuthz,
   getConstructorParamTypes,
   getCtxParam,
+  getIntegrations,
   getMembers,
   getMethodAuthz,
   getMethodParamTypes,
   type Class,
   type MemberMetadata,
 } from "../metadata";
+import { withIntegrations } from "./integration-preflight";
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
@@ -105,7 +107,8 @@ function compileMember(cls: Class, member: MemberMetadata) {
       annotations: opts.annotations,
       input,
       requirement,
-      invoke: invoker(cls, member.method, plan),
+      integrations: getIntegrations(cls, member.method),
+      invoke: withIntegrations(invoker(cls, member.method, plan), getIntegrations(cls, member.method)),
     };
     return tool;
   }

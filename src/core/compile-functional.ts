@@ -7,6 +7,7 @@ import type { ResourceSpec } from "../functional/resource";
 import type { ToolSpec } from "../functional/tool";
 import { promptArgumentsFromSchema } from "./compile-class";
 import { completers, snakeCase, templateVariables, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { withIntegrations } from "./integration-preflight";
 import { assertCoherent, requirementFrom } from "./requirement";
 
 const isClass = (v: unknown): v is Class => typeof v === "function";
@@ -20,6 +21,9 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
   assertCoherent(requirement, owner);
   const input = isClass(spec.input) ? dtoValidator(spec.input) : jsonSchemaValidator(spec.input as Record<string, unknown> | undefined, owner);
   const run = spec.run;
+  const integrations = spec.integrations;
+  if (integrations !== undefined && !(Array.isArray(integrations) && integrations.every((i) => typeof i === "string" && i !== "")))
+    throw new ConfigurationError(`${owner}: integrations must be a list of provider names`);
   return {
     name: spec.name,
     title: spec.title,
@@ -27,7 +31,8 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
     annotations: spec.annotations,
     input,
     requirement,
-    invoke: async ([args], ctx) => run(args, ctx),
+    integrations,
+    invoke: withIntegrations(async ([args], ctx) => run(args, ctx), integrations),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DependencyContainer } from "tsyringe";
 import type { AuditTrail } from "../auth/audit";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
 import type { Completer } from "../contracts/completer";
 import type { Requirement } from "../contracts/requirement";
 import type { Logger } from "../logger";
@@ -22,6 +23,8 @@ export interface ToolDefinition {
   annotations?: Record<string, unknown>;
   input: InputValidator;
   requirement: Requirement;
+  /** Providers the tool needs connected before it runs (`@UsesIntegration`, `tool({ integrations })`). */
+  integrations?: string[];
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
 }
@@ -74,6 +77,8 @@ export interface ServerDefinition {
   audit: AuditTrail;
   /** `createServer({ credentials })`: what `ctx.credentials` obtains outgoing tokens with. */
   credentials?: OutgoingCredentials;
+  /** `createServer({ integrations })`: what `ctx.integration(name)` reads users' provider tokens from. */
+  integrations?: Integrations;
 }
 
 /** Checks a `complete` map at start-up: an object of functions, keyed by argument or variable names. */

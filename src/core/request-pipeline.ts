@@ -59,7 +59,7 @@ export class RequestPipeline {
       def,
       authorizer: this.authorizer,
       invocation: new Invocation(def.container),
-      context: (call: Call) => contextFor(call, def.name, def.logger, def.credentials),
+      context: (call: Call) => contextFor(call, def.name, def.logger, def),
     };
     const families = [
       lifecycleHandlers(def, this.capabilities),

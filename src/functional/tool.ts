@@ -12,6 +12,8 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   /** The guide's property map, a full JSON Schema (type "object"), or a class-validator DTO class. */
   input?: PropertyMap | Record<string, unknown> | Class;
   annotations?: Record<string, unknown>;
+  /** Providers from `createServer({ integrations })` the caller must have connected before `run` starts. */
+  integrations?: string[];
   run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
 }
 

@@ -5,6 +5,7 @@ import { AuthFailureLimiter, type RateLimitOptions } from "../auth/rate-limit";
 import type { AuthContext } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
 import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
 import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
 import type { PromptDefinition, ResourceDefinition, ServerDefinition, ToolDefinition } from "../core/definition";
@@ -36,6 +37,8 @@ export interface CraftServerSettings {
   rateLimit?: RateLimitOptions | false;
   /** Outgoing tokens for `ctx.credentials`. */
   credentials?: OutgoingCredentials;
+  /** Users' provider tokens for `ctx.integration(name)`. */
+  integrations?: Integrations;
 }
 
 export type ListenOptions = ({ transport?: "http" } & HttpListenOptions) | ({ transport: "stdio" } & StdioListenOptions);
@@ -99,6 +102,7 @@ export class CraftServer {
     const host = new HttpHost(this.pipeline, options, limiter);
     const listening = await host.listen();
     this.hosts.add(host);
+    this.settings.integrations?.listeningAt(new URL(listening.url).origin);
     return listening;
   }
 
@@ -142,6 +146,7 @@ export class CraftServer {
     await Promise.allSettled(all.map((h) => h.close()));
     await this.limiter?.close();
     this.limiter = undefined;
+    await this.settings.integrations?.store.close?.();
   }
 
   /** The request pipeline, compiled on first use. Freezes the server: `add()` is refused afterwards. */
@@ -163,6 +168,7 @@ export class CraftServer {
         logger: s.logger,
         audit: new AuditTrail(s.logger, s.onAudit),
         credentials: s.credentials,
+        integrations: s.integrations,
       };
       this.compiled = new RequestPipeline(def);
       def.container.register(RESOURCE_SUBSCRIPTIONS, { useValue: this.compiled.subscriptions });
@@ -187,6 +193,8 @@ export class CraftServer {
   private addTool(t: ToolDefinition): void {
     if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}"`);
     this.requireAuthFor(`tool "${t.name}"`, t.requirement);
+    for (const name of t.integrations ?? [])
+      if (!this.settings.integrations?.has(name)) throw new ConfigurationError(`tool "${t.name}" uses integration "${name}", which createServer({ integrations: { providers } }) does not configure`);
     this.tools.set(t.name, t);
   }
 

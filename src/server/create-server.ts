@@ -3,6 +3,7 @@ import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
 import { OutgoingCredentials, type OutgoingCredentialsOptions } from "../auth/credentials/outgoing-credentials";
+import { Integrations, type IntegrationsOptions } from "../auth/integrations/integrations";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
 import { ConfigurationError } from "../errors";
 import { createDefaultLogger, type Logger } from "../logger";
@@ -38,6 +39,11 @@ interface CommonOptions {
    * caller's behalf, client credentials, service JWTs. See docs/outgoing-credentials.md.
    */
   credentials?: OutgoingCredentialsOptions;
+  /**
+   * Third-party providers users connect their own accounts from (`ctx.integration(name)`), with the OAuth
+   * callback served on this server's HTTP listener. See docs/outgoing-credentials.md#integration-tokens.
+   */
+  integrations?: IntegrationsOptions;
 }
 
 /** The functional API's options (DESIGN §1a). */
@@ -105,6 +111,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     onAudit: options.onAudit,
     rateLimit: options.rateLimit,
     credentials: options.credentials !== undefined ? new OutgoingCredentials(options.credentials, logger) : undefined,
+    integrations: options.integrations !== undefined ? new Integrations(options.integrations, logger) : undefined,
     serverClass: isClass ? target : undefined,
   });
 }

@@ -4,3 +4,4 @@ export { createTestClient, type TestClient, type TestClientOptions } from "./tes
 export { MockAuthStrategy, MOCK_AUTH_OPTIONS, type MockAuthOptions, type MockPrincipal } from "./mock-auth.strategy";
 export { TestIdentityProvider } from "./identity-provider";
 export { signTestJwt } from "./sign-test-jwt";
+export { FakeOAuthProvider, type FakeOAuthProviderStats } from "./fake-oauth-provider";

@@ -11,6 +11,7 @@ import { exceedsDepth } from "../schema/input-validator";
 import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
 import { BodyTooLarge, flatHeaders, hostnameOf, readBody } from "./http-request";
+import { serveOAuthCallback } from "./oauth-callback.route";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
 import { StatefulRoutes } from "./stateful-routes";
@@ -146,6 +147,8 @@ export class HttpHost {
     const pathname = q === -1 ? target : target.slice(0, q);
     if (!this.originAllowed(req)) throw new TransportError("origin_not_allowed", "Forbidden: Host or Origin not allowed");
     if (pathname === WELL_KNOWN || pathname === `${WELL_KNOWN}${this.path}`) return this.serveMetadata(req, res);
+    const integrations = this.pipeline.def.integrations;
+    if (integrations && pathname === integrations.callbackPath) return serveOAuthCallback(req, res, integrations, q === -1 ? "" : target.slice(q + 1));
     if (pathname !== this.path) {
       if (next) return next();
       throw new TransportError("route_not_found", "Not found");

@@ -16,6 +16,10 @@ const ASSERTION_LIFETIME_S = 60;
 /** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for HTTP Basic. */
 const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, "+");
 
+/** The `Authorization` header value of `client_secret_basic`. */
+export const basicAuthorization = (clientId: string, clientSecret: string): string =>
+  `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString("base64")}`;
+
 /** Reads the client authentication options once, at `createServer`; exactly one of `clientSecret` and `privateKey`. */
 export function clientAuthenticationFrom(options: OutgoingCredentialsOptions): ClientAuthentication {
   const where = "credentials";
@@ -43,7 +47,7 @@ export function clientAuthenticationFrom(options: OutgoingCredentialsOptions): C
  */
 export async function authenticateClient(auth: ClientAuthentication, tokenEndpoint: URL, form: URLSearchParams, headers: Record<string, string>): Promise<void> {
   if (auth.method === "client_secret_basic") {
-    headers.authorization = `Basic ${Buffer.from(`${formEncode(auth.clientId)}:${formEncode(auth.clientSecret)}`).toString("base64")}`;
+    headers.authorization = basicAuthorization(auth.clientId, auth.clientSecret);
     return;
   }
   const { alg, key, kid } = auth.signingKey;
