@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { SignJWT } from "jose";
 import { ConfigurationError } from "../../errors";
 import { buildSigningKey, type SigningKey } from "../token/jwt-key-ring";
 import type { OutgoingCredentialsOptions } from "./outgoing-credentials.options";
+
+/** jose is loaded at the first signature: a server that never signs does not pay its load time at start-up. */
+const jose = (): typeof import("jose") => require("jose");
 
 /** How this server proves who it is to the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2). */
 export type ClientAuthentication =
@@ -52,7 +54,7 @@ export async function authenticateClient(auth: ClientAuthentication, tokenEndpoi
   }
   const { alg, key, kid } = auth.signingKey;
   const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({})
+  const assertion = await new (jose().SignJWT)({})
     .setProtectedHeader({ alg, typ: "JWT", ...(kid ? { kid } : {}) })
     .setIssuer(auth.clientId)
     .setSubject(auth.clientId)

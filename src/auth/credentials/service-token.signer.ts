@@ -1,9 +1,11 @@
 import { randomBytes, type KeyObject, type JsonWebKey } from "node:crypto";
-import { SignJWT } from "jose";
 import type { ServiceTokenRequest } from "../../contracts/call-credentials";
 import { ConfigurationError } from "../../errors";
 import { durationSeconds } from "../token/duration";
 import { buildSigningKey, type SigningKey } from "../token/jwt-key-ring";
+
+/** jose is loaded at the first signature: a server that never signs does not pay its load time at start-up. */
+const jose = (): typeof import("jose") => require("jose");
 
 /** Options of {@link ServiceTokenSigner}: the key (as `JwtStrategy` takes it, signing side) and fixed claims. */
 export interface ServiceTokenSignerOptions {
@@ -62,7 +64,7 @@ export class ServiceTokenSigner {
     const extra = Object.fromEntries(Object.entries(request.claims ?? {}).filter(([k]) => !RESERVED.has(k)));
     const now = Math.floor(Date.now() / 1000);
     const { alg, key, kid } = this.key;
-    return new SignJWT({ ...extra, ...(request.scopes?.length ? { scope: request.scopes.join(" ") } : {}) })
+    return new (jose().SignJWT)({ ...extra, ...(request.scopes?.length ? { scope: request.scopes.join(" ") } : {}) })
       .setProtectedHeader({ alg, typ: "JWT", ...(kid ? { kid } : {}) })
       .setIssuer(this.options.issuer)
       .setSubject(request.subject ?? this.options.subject ?? this.options.issuer)
