@@ -117,21 +117,25 @@ export class IdentityProviderUnavailableError extends McpcraftError {
   }
 }
 
+/**
+ * The strategy or `authenticate` hook did not settle within `authenticationTimeoutMs`: HTTP 503 with
+ * `Retry-After` / JSON-RPC -32034. Never an admission, and not counted as a failed authentication.
+ *
+ * @example
+ * ```ts
+ * createServer({ name: "api", authenticationTimeoutMs: 3_000, authenticate: (h) => directory.lookUp(h["x-api-key"]) })
+ * ```
+ */
+export class AuthenticationTimeoutError extends McpcraftError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super("authentication_timeout", "Authentication timed out");
+  }
+}
+
 /** Too many failed authentications from one client: HTTP 429 / JSON-RPC -32029. */
 export class RateLimitedError extends McpcraftError {
   constructor(readonly retryAfterSeconds: number) {
     super("rate_limited", "Too many failed authentication attempts");
-  }
-}
-
-/** Why an outgoing token was refused: no incoming bearer token to exchange, the grant refused, this server's client refused. */
-export type CredentialRefusalReason = "no_subject_token" | "refused" | "client_authentication_failed";
-const REFUSALS: Record<CredentialRefusalReason, string> = { no_subject_token: "Token exchange needs the caller's bearer token, and this call has none", refused: "The authorization server refused to issue a token for this audience", client_authentication_failed: "The authorization server refused this server's client credentials" };
-
-/** An outgoing token was refused: -32040, never a fallback to passthrough. `oauthError`: the server's `error` code only. */
-export class CredentialRefusedError extends McpcraftError {
-  constructor(readonly reason: CredentialRefusalReason, readonly oauthError?: string) {
-    super("credential_refused", REFUSALS[reason]);
   }
 }
 
@@ -159,11 +163,6 @@ export class ProtocolError extends McpcraftError {
   }
 }
 
-/** The caller must connect an account first: MCP 2025-11-25's URLElicitationRequiredError, -32042, with the URL(s) to open. */
-export class IntegrationRequiredError extends ProtocolError {
-  constructor(readonly elicitations: { mode: "url"; elicitationId: string; url: string; message: string }[]) { super(JsonRpcCode.UrlElicitationRequired, "This request requires connecting an account", { elicitations }); }
-}
-
 /** Refusals of the HTTP transport itself, before any JSON-RPC handler runs. Each has one row in the table. */
 export type TransportErrorCode =
   | "parse_error"
@@ -180,7 +179,8 @@ export type TransportErrorCode =
   | "session_not_found"
   | "stream_conflict"
   | "too_many_sessions"
-  | "shutting_down";
+  | "shutting_down"
+  | "batch_not_supported";
 
 /** An HTTP request the transport refuses (bad framing, wrong session, Host/Origin, shutdown): status per the table. */
 export class TransportError extends McpcraftError {
@@ -209,6 +209,8 @@ export const JsonRpcCode = {
   Forbidden: -32003,
   RateLimited: -32029,
   IdentityProviderUnavailable: -32030,
+  AuthenticationTimeout: -32034,
+  /** Outgoing tokens refused (`CredentialRefusedError`); -32042 is MCP 2025-11-25's URL elicitation required. */
   CredentialRefused: -32040,
   UrlElicitationRequired: -32042,
 } as const;
@@ -246,6 +248,8 @@ const TRANSPORT: Record<TransportErrorCode, [status: number, rpc: number]> = {
   stream_conflict: [409, JsonRpcCode.TransportRefused],
   too_many_sessions: [503, JsonRpcCode.InternalError],
   shutting_down: [503, JsonRpcCode.InternalError],
+  // MCP 2025-06-18 dropped JSON-RPC batching; sessions on older revisions keep it.
+  batch_not_supported: [400, JsonRpcCode.InvalidRequest],
 };
 
 /**
@@ -272,7 +276,8 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
     return { status: 429, jsonRpcCode: JsonRpcCode.RateLimited, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof IdentityProviderUnavailableError)
     return { status: 503, jsonRpcCode: JsonRpcCode.IdentityProviderUnavailable, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
-  if (err instanceof CredentialRefusedError) return { status: 403, jsonRpcCode: JsonRpcCode.CredentialRefused, message: err.message, data: { reason: err.reason, error: err.oauthError } };
+  if (err instanceof AuthenticationTimeoutError)
+    return { status: 503, jsonRpcCode: JsonRpcCode.AuthenticationTimeout, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof NotFoundError) return { status: 404, jsonRpcCode: JsonRpcCode.ResourceNotFound, message: err.message };
   if (err instanceof ProtocolError) return { status: 400, jsonRpcCode: err.rpcCode, message: err.message, data: err.data };
   if (err instanceof TransportError) {
@@ -286,11 +291,6 @@ export function httpAnswerFor(err: unknown): HttpAnswer {
 export function rpcErrorFor(err: unknown): { code: number; message: string; data?: unknown } {
   const a = httpAnswerFor(err);
   return a.data === undefined ? { code: a.jsonRpcCode, message: a.message } : { code: a.jsonRpcCode, message: a.message, data: a.data };
-}
-
-/** Errors a `tools/call` answers as JSON-RPC errors, not as tool results: refusals, protocol errors, provider outages. */
-export function answersAsRequestError(err: unknown): boolean {
-  return err instanceof ForbiddenError || err instanceof ProtocolError || err instanceof IdentityProviderUnavailableError || err instanceof CredentialRefusedError;
 }
 
 /** The HTTP status of a lone JSON-RPC error answer while the transport can still choose it (a provider outage: 503). */

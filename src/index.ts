@@ -5,10 +5,13 @@ export { CraftServer, type ListenOptions } from "./server/craft-server";
 export type { AuthSpec } from "./server/auth-config";
 export type { HttpListenOptions, HttpHandlerOptions, HttpListening } from "./transport/http.transport";
 export type { StdioListenOptions } from "./transport/stdio.transport";
+export type { TrustProxy, ForwardedHeader } from "./transport/client-address";
+export type { SocketLimits, SocketTimeouts } from "./transport/socket-limits";
 
 export { tool, type ToolSpec } from "./functional/tool";
 export { resource, type ResourceSpec } from "./functional/resource";
 export { prompt, type PromptSpec } from "./functional/prompt";
+export { text, image, audio, embeddedResource, resourceLink, type ContentBlock } from "./functional/content";
 export type { AuthorizationFields } from "./contracts/requirement";
 
 export { Server } from "./decorators/server.decorator";
@@ -23,10 +26,12 @@ export { Public } from "./decorators/public.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec } from "./metadata";
 
-export type { ToolContext, Policy } from "./contracts/tool-context";
+export type { ToolContext, Policy, SampleOptions, ElicitAnswer } from "./contracts/tool-context";
 export type { CallCredentials, OutgoingToken, TokenTarget, ServiceTokenRequest } from "./contracts/call-credentials";
 export { OutgoingCredentials, type OutgoingCredentialsOptions } from "./auth/credentials/outgoing-credentials";
 export { ServiceTokenSigner, type ServiceTokenSignerOptions } from "./auth/credentials/service-token.signer";
+export { CredentialRefusedError, ProviderUnavailableInCallError, type CredentialRefusalReason } from "./auth/credentials/credential-errors";
+export { IntegrationRequiredError, type UrlElicitation } from "./auth/integrations/integration-required.error";
 export type { IntegrationHandle } from "./contracts/integration";
 export type { IntegrationsOptions } from "./auth/integrations/integrations";
 export type { IntegrationProviderOptions } from "./auth/integrations/integration-provider";
@@ -45,7 +50,7 @@ export { ApiKeyStrategy, API_KEY_OPTIONS, type ApiKeyStrategyOptions, type ApiKe
 export { JwtStrategy, JWT_OPTIONS, type JwtStrategyOptions } from "./auth/strategies/jwt.strategy";
 export { OAuthStrategy, OAUTH_OPTIONS, type OAuthStrategyOptions } from "./auth/strategies/oauth.strategy";
 export { CompositeStrategy, anyOf } from "./auth/strategies/composite.strategy";
-export { AuthenticateHookStrategy, type AuthenticateHook } from "./auth/strategies/authenticate-hook.strategy";
+export { AuthenticateHookStrategy, type AuthenticateHook, type AuthenticateHookOptions } from "./auth/strategies/authenticate-hook.strategy";
 
 export { REQUEST_CONTEXT, AUTH_CONTEXT, LOGGER, RESOURCE_SUBSCRIPTIONS } from "./contracts/tokens";
 export type { ResourceSubscriptions } from "./contracts/resource-subscriptions";
@@ -59,11 +64,9 @@ export {
   ForbiddenError,
   InsufficientScopeError,
   IdentityProviderUnavailableError,
+  AuthenticationTimeoutError,
   RateLimitedError,
   NotFoundError,
-  CredentialRefusedError,
-  IntegrationRequiredError,
   JsonRpcCode,
   type AuthFailureReason,
-  type CredentialRefusalReason,
 } from "./errors";

@@ -33,8 +33,16 @@ export interface ToolDecoratorOptions {
   name?: string;
   title?: string;
   description: string;
-  /** The input DTO class; defaults to the type of the first parameter that is not `@Ctx()`. */
-  input?: Class;
+  /**
+   * The input: a DTO class, or a JSON Schema object (type "object", passed to `tools/list` as is and validated with
+   * it). Defaults to the DTO type of the first parameter that is not `@Ctx()`.
+   */
+  input?: Class | Record<string, unknown>;
+  /**
+   * The tool's `outputSchema`: a DTO class or a JSON Schema object. The tool's structured result (an object it
+   * returns, or `structuredContent`) is validated against it before it leaves.
+   */
+  output?: Class | Record<string, unknown>;
   annotations?: Record<string, unknown>;
 }
 

@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { LoggingLevel, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel, SamplingMessage, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext, TransportKind } from "./auth-context";
 import type { CallCredentials } from "./call-credentials";
 import type { IntegrationHandle } from "./integration";
@@ -51,7 +51,23 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
    * `await ctx.integration("github").token()`.
    */
   integration(name: string): IntegrationHandle;
+  /**
+   * Asks the client's model (`sampling/createMessage`) and resolves to its answer. A string is one user message.
+   * Needs a client with the sampling capability, over a stateful session or stdio.
+   */
+  sample(prompt: string | SamplingMessage[], options?: SampleOptions): Promise<CreateMessageResult>;
+  /**
+   * Asks the user for structured input (`elicitation/create`): the requested schema comes from the DTO class (or
+   * the given flat JSON Schema), and an accepted answer is validated into it before you see it.
+   */
+  elicit<T = Record<string, unknown>>(message: string, shape: (new (...args: any[]) => T) | Record<string, unknown>): Promise<ElicitAnswer<T>>;
 } & TExtra;
+
+/** `ctx.sample()` options: everything of `sampling/createMessage` but the messages. `maxTokens` defaults to 1000. */
+export type SampleOptions = Partial<Omit<CreateMessageRequestParams, "messages">>;
+
+/** What `ctx.elicit()` resolves to: the user's choice and, when accepted, the validated answer. */
+export type ElicitAnswer<T> = { action: "accept"; content: T } | { action: "decline" | "cancel"; content?: undefined };
 
 /** An authorization predicate for `@Authorize` / `tool({ authorize })`. */
 export type Policy<TInput = any> = (ctx: ToolContext, input: TInput) => boolean | Promise<boolean>;

@@ -3,7 +3,7 @@ import type { AuthStrategy } from "../auth/auth-strategy";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
 import { stringList } from "../auth/string-list";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
-import { AuthenticationError, IdentityProviderUnavailableError, InsufficientScopeError, InvalidRequestError, RateLimitedError } from "../errors";
+import { AuthenticationError, AuthenticationTimeoutError, IdentityProviderUnavailableError, InsufficientScopeError, InvalidRequestError, RateLimitedError } from "../errors";
 
 /**
  * The first two steps of every request: the failed-authentication limiter, then the strategy. `undefined`
@@ -15,6 +15,8 @@ export class Admission {
     private readonly strategy: AuthStrategy | undefined,
     private readonly anonymous: boolean,
     private readonly audit: AuditTrail,
+    /** A strategy or hook that has not settled by then answers 503: it must not hold its request (and socket) forever. */
+    private readonly timeoutMs = 10_000,
   ) {}
 
   /** With a strategy and no anonymous access, every request must authenticate. */
@@ -44,14 +46,23 @@ export class Admission {
     this.audit.emit({ type: "auth.failure", reason: "invalid_request", strategy: this.strategy?.name, ip: req.ip, transport: req.transport });
   }
 
+  /** The strategy's answer, or {@link AuthenticationTimeoutError} after `timeoutMs`; a late answer is dropped. */
+  private bounded(pending: Promise<AuthContext>): Promise<AuthContext> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new AuthenticationTimeoutError()), this.timeoutMs);
+    });
+    return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+  }
+
   private async authenticate(req: AuthRequest, options: { log?: boolean }): Promise<AuthContext | undefined> {
     const strategy = this.strategy;
     if (!strategy) return undefined;
     if (this.anonymous && strategy.hasCredentials && !strategy.hasCredentials(req)) return undefined;
     try {
-      return normalizeAuth(await strategy.authenticate(req), strategy.name);
+      return normalizeAuth(await this.bounded(strategy.authenticate(req)), strategy.name);
     } catch (err) {
-      if (err instanceof IdentityProviderUnavailableError) {
+      if (err instanceof IdentityProviderUnavailableError || err instanceof AuthenticationTimeoutError) {
         this.audit.emit({ type: "auth.dependency_unavailable", strategy: strategy.name, ip: req.ip, transport: req.transport }, options);
         throw err;
       }

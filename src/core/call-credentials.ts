@@ -1,3 +1,4 @@
+import { asCallError } from "../auth/credentials/credential-errors";
 import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
 import type { Integrations } from "../auth/integrations/integrations";
 import type { IntegrationHandle } from "../contracts/integration";
@@ -22,11 +23,11 @@ export class CallCredentialsOf implements CallCredentials {
   }
 
   async exchange(target: TokenTarget): Promise<OutgoingToken> {
-    return await this.server().exchange(this.#principal?.token, target);
+    return await this.server().exchange(this.#principal?.token, target).catch(asCallError);
   }
 
   async clientCredentials(target?: TokenTarget): Promise<OutgoingToken> {
-    return await this.server().clientCredentials(target);
+    return await this.server().clientCredentials(target).catch(asCallError);
   }
 
   async signServiceToken(request: ServiceTokenRequest): Promise<string> {
@@ -46,8 +47,8 @@ export function integrationHandle(integrations: Integrations | undefined, call: 
     return integrations;
   };
   return {
-    token: async () => server().token(call.principal, call.connection.sessionId, name),
+    token: async () => server().token(call.principal, call.connection.sessionId, name).catch(asCallError),
     connected: async () => server().connected(call.principal, name),
-    revoke: async () => server().revoke(call.principal, name),
+    revoke: async () => server().revoke(call.principal, name).catch(asCallError),
   };
 }

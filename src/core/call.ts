@@ -5,6 +5,7 @@ import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
 import { CallCredentialsOf, integrationHandle } from "./call-credentials";
+import { elicit, sample } from "./client-requests";
 import type { Connection, Relay } from "./connection";
 import type { DecisionMemo } from "./decision-memo";
 
@@ -30,7 +31,7 @@ const CAPABILITY_FOR: Record<string, "sampling" | "elicitation" | "roots"> = {
 };
 
 /** Fields a strategy's extra context (`user`, `service`, …) must not shadow. */
-const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "credentials", "integration"]);
+const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "sample", "elicit", "credentials", "integration"]);
 
 /** What a call's context reaches beyond the call itself: the server's outgoing credentials and integrations. */
 export interface CallServices {
@@ -92,6 +93,14 @@ class CallContext {
   get sendRequest(): ToolContext["sendRequest"] {
     return ((request: ServerRequest, schema: { parse(v: unknown): unknown }, options?: { signal?: AbortSignal; timeout?: number }) =>
       this.request(request, schema, options)) as unknown as ToolContext["sendRequest"];
+  }
+
+  get sample(): ToolContext["sample"] {
+    return (prompt, options) => sample((r, schema) => this.request(r as ServerRequest, schema), prompt, options);
+  }
+
+  get elicit(): ToolContext["elicit"] {
+    return (message, shape) => elicit((r, schema) => this.request(r as ServerRequest, schema), message, shape);
   }
 
   get clientLog(): ToolContext["clientLog"] {

@@ -11,11 +11,13 @@ import {
   getMethodParamTypes,
   type Class,
   type MemberMetadata,
+  type ToolDecoratorOptions,
 } from "../metadata";
 import { withIntegrations } from "./integration-preflight";
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
+import { schemaValidator } from "../schema/schema-source";
 import { completers, snakeCase, templateVariables, uriTemplateMatcher, type Invoker, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
 import { assertCoherent } from "./requirement";
 
@@ -91,6 +93,13 @@ function inheritedAuthz(cls: Class, method: string): Requirement[] {
   return [...chain.map((c) => getClassAuthz(c)), ...methodLevels];
 }
 
+/** `@Tool({ input })` takes a DTO class or a JSON Schema object; without it the first parameter's DTO type. */
+function toolInput(cls: Class, method: string, plan: ParamPlan, given: ToolDecoratorOptions["input"], owner: string): InputValidator {
+  if (given !== undefined && typeof given === "object") return jsonSchemaValidator(given, `@Tool ${owner}`);
+  const dto = dtoFor(cls, method, plan, given, `@Tool ${owner}`);
+  return dto ? dtoValidator(dto) : jsonSchemaValidator(undefined, owner);
+}
+
 function compileMember(cls: Class, member: MemberMetadata) {
   const requirement = mergeRequirements(...inheritedAuthz(cls, member.method));
   const owner = `${cls.name}.${member.method}`;
@@ -98,14 +107,14 @@ function compileMember(cls: Class, member: MemberMetadata) {
   if (member.kind === "tool") {
     const opts = member.options;
     const plan = planParams(cls, member.method, `@Tool ${owner}`, 1);
-    const dto = dtoFor(cls, member.method, plan, opts.input, `@Tool ${owner}`);
-    const input: InputValidator = dto ? dtoValidator(dto) : jsonSchemaValidator(undefined, owner);
+    const input = toolInput(cls, member.method, plan, opts.input, owner);
     const tool: ToolDefinition = {
       name: opts.name ?? snakeCase(member.method),
       title: opts.title,
       description: opts.description ?? "",
       annotations: opts.annotations,
       input,
+      output: opts.output === undefined ? undefined : schemaValidator(opts.output, `@Tool ${owner} output`),
       requirement,
       integrations: getIntegrations(cls, member.method),
       invoke: withIntegrations(invoker(cls, member.method, plan), getIntegrations(cls, member.method)),

@@ -2,6 +2,7 @@ import { ConfigurationError } from "../errors";
 import type { Class } from "../metadata";
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
+import { schemaValidator } from "../schema/schema-source";
 import type { PromptSpec } from "../functional/prompt";
 import type { ResourceSpec } from "../functional/resource";
 import type { ToolSpec } from "../functional/tool";
@@ -19,7 +20,8 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
   const owner = `tool "${spec.name}"`;
   const requirement = requirementFrom(spec, owner);
   assertCoherent(requirement, owner);
-  const input = isClass(spec.input) ? dtoValidator(spec.input) : jsonSchemaValidator(spec.input as Record<string, unknown> | undefined, owner);
+  const input = schemaValidator(spec.input as Class | Record<string, unknown> | undefined, owner);
+  const output = spec.output === undefined ? undefined : schemaValidator(spec.output as Class | Record<string, unknown>, `${owner} output`);
   const run = spec.run;
   const integrations = spec.integrations;
   if (integrations !== undefined && !(Array.isArray(integrations) && integrations.every((i) => typeof i === "string" && i !== "")))
@@ -30,6 +32,7 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
     description: spec.description ?? "",
     annotations: spec.annotations,
     input,
+    output,
     requirement,
     integrations,
     invoke: withIntegrations(async ([args], ctx) => run(args, ctx), integrations),

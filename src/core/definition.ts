@@ -22,6 +22,8 @@ export interface ToolDefinition {
   description: string;
   annotations?: Record<string, unknown>;
   input: InputValidator;
+  /** The declared `outputSchema`: `structuredContent` is checked against it before it leaves. */
+  output?: InputValidator;
   requirement: Requirement;
   /** Providers the tool needs connected before it runs (`@UsesIntegration`, `tool({ integrations })`). */
   integrations?: string[];
@@ -72,6 +74,8 @@ export interface ServerDefinition {
   anonymous: boolean;
   hideUnauthorized: boolean;
   policyTimeoutMs: number;
+  /** A strategy or `authenticate` hook slower than this answers 503. Default 10,000 ms. */
+  authenticationTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   audit: AuditTrail;

@@ -1,4 +1,4 @@
-import { IntegrationRequiredError } from "../errors";
+import { IntegrationRequiredError } from "../auth/integrations/integration-required.error";
 import type { Invoker } from "./definition";
 
 /**

@@ -51,7 +51,7 @@ export class RequestPipeline {
   private readonly methods = new Map<string, MethodEntry>();
 
   constructor(readonly def: ServerDefinition) {
-    this.admission = new Admission(def.strategy, def.anonymous, def.audit);
+    this.admission = new Admission(def.strategy, def.anonymous, def.audit, def.authenticationTimeoutMs);
     const engine = new PolicyEngine({ authEnabled: !!def.strategy, policyTimeoutMs: def.policyTimeoutMs });
     this.authorizer = new Authorizer(engine, def.audit, def.hideUnauthorized);
     this.capabilities = capabilitiesOf(def);

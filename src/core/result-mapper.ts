@@ -3,13 +3,20 @@ import type { CallToolResult, GetPromptResult, ReadResourceResult } from "@model
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
+const CONTENT_TYPES = new Set(["text", "image", "audio", "resource", "resource_link"]);
+
+/** An array of content blocks (what the `text()`, `image()`, … helpers build), as opposed to an array of data. */
+const isContentList = (v: unknown): v is CallToolResult["content"] =>
+  Array.isArray(v) && v.length > 0 && v.every((b) => isPlainObject(b) && typeof b.type === "string" && CONTENT_TYPES.has(b.type));
+
 /**
- * DESIGN §1a: a string → one text content; a `CallToolResult` → as is; anything else → JSON text plus
- * `structuredContent` (when it is an object, as the spec requires).
+ * DESIGN §1a: a string → one text content; a `CallToolResult` → as is; an array of content blocks → that content;
+ * anything else → JSON text plus `structuredContent` (when it is an object, as the spec requires).
  */
 export function toToolResult(value: unknown): CallToolResult {
   if (typeof value === "string") return { content: [{ type: "text", text: value }] };
   if (value === undefined || value === null) return { content: [] };
+  if (isContentList(value)) return { content: value };
   if (isPlainObject(value) && Array.isArray(value.content)) return value as CallToolResult;
   const text = JSON.stringify(value) ?? String(value);
   return isPlainObject(value) ? { content: [{ type: "text", text }], structuredContent: value } : { content: [{ type: "text", text }] };

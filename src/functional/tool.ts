@@ -11,6 +11,8 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
   description: string;
   /** The guide's property map, a full JSON Schema (type "object"), or a class-validator DTO class. */
   input?: PropertyMap | Record<string, unknown> | Class;
+  /** The `outputSchema`: a property map, a JSON Schema or a DTO class; structured results are checked against it. */
+  output?: PropertyMap | Record<string, unknown> | Class;
   annotations?: Record<string, unknown>;
   /** Providers from `createServer({ integrations })` the caller must have connected before `run` starts. */
   integrations?: string[];

@@ -1,7 +1,7 @@
 import type { ValidationError } from "class-validator";
 import { ConfigurationError } from "../errors";
 import type { Class } from "../metadata";
-import { exceedsDepth, MAX_INPUT_DEPTH, type FieldError, type InputValidator, type ValidationResult } from "./input-validator";
+import { shapeError, type FieldError, type InputValidator, type ValidationResult } from "./input-validator";
 
 interface ValidationLibraries {
   plainToInstance: typeof import("class-transformer").plainToInstance;
@@ -100,7 +100,8 @@ export function dtoValidator(dto: Class): InputValidator {
       const data = input === undefined ? {} : input;
       if (typeof data !== "object" || data === null || Array.isArray(data))
         return { ok: false, errors: [{ field: "", message: "arguments must be an object" }] };
-      if (exceedsDepth(data)) return { ok: false, errors: [{ field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` }] };
+      const tooBig = shapeError(data);
+      if (tooBig) return { ok: false, errors: [tooBig] };
       // class-transformer silently drops keys such as `__proto__` and `constructor`, so class-validator's whitelist
       // never sees them: check the top-level keys against the published schema, which says additionalProperties: false.
       const unknown = Object.keys(data).filter((k) => !known.has(k));

@@ -17,16 +17,52 @@ export interface InputValidator {
 export const MAX_INPUT_DEPTH = 32;
 
 export function exceedsDepth(value: unknown, limit = MAX_INPUT_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (d >= limit) return true;
-    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
-  }
-  return false;
+  return exceedsShape(value, limit, Infinity) === "depth";
 }
 
+/**
+ * Objects wider than this anywhere in a tool's or prompt's input are refused before validating: 100,000 keys cost
+ * a second of CPU in the validator and an error naming every one of them.
+ */
+export const MAX_INPUT_KEYS = 1_000;
+
+/**
+ * Which bound `value` breaks first, walking it once without recursion: an object or array nested `maxDepth`
+ * deep, or an object with more than `maxKeys` own keys. Only objects and arrays are pushed: the scalars of a wide
+ * array never reach the stack.
+ */
+export function exceedsShape(value: unknown, maxDepth: number, maxKeys: number): "depth" | "keys" | undefined {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length) {
+    const v = values.pop();
+    const d = depths.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (d >= maxDepth) return "depth";
+    const children = Array.isArray(v) ? v : Object.values(v as object);
+    if (children !== v && children.length > maxKeys) return "keys";
+    for (const child of children) {
+      if (child === null || typeof child !== "object") continue;
+      values.push(child);
+      depths.push(d + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The size checks both validators run first, as the one field error to answer. */
+export function shapeError(value: unknown): FieldError | undefined {
+  const broken = exceedsShape(value, MAX_INPUT_DEPTH, MAX_INPUT_KEYS);
+  if (broken === "depth") return { field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` };
+  if (broken === "keys") return { field: "", message: `an object in the input has more than ${MAX_INPUT_KEYS} properties` };
+  return undefined;
+}
+
+/** Field errors named in one answer; the rest are counted, so a hostile input cannot make the answer huge. */
+export const MAX_REPORTED_ERRORS = 20;
+
 export function formatFieldErrors(errors: FieldError[]): string {
-  return `Invalid arguments: ${errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join("; ")}`;
+  const named = errors.slice(0, MAX_REPORTED_ERRORS).map((e) => (e.field ? `${e.field.slice(0, 128)}: ${e.message}` : e.message));
+  const more = errors.length > MAX_REPORTED_ERRORS ? `; and ${errors.length - MAX_REPORTED_ERRORS} more` : "";
+  return `Invalid arguments: ${named.join("; ")}${more}`;
 }

@@ -1,6 +1,6 @@
 import Ajv2020 from "ajv/dist/2020";
 import { ConfigurationError } from "../errors";
-import { exceedsDepth, MAX_INPUT_DEPTH, type InputValidator, type ValidationResult } from "./input-validator";
+import { shapeError, type InputValidator, type ValidationResult } from "./input-validator";
 
 /** The guide's property map: `{ userId: { type: "string", description: "…" , optional?: true } }`. */
 export type PropertyMap = Record<string, { type?: string | string[]; description?: string; optional?: boolean; [k: string]: unknown }>;
@@ -54,7 +54,8 @@ export function jsonSchemaValidator(input: Record<string, unknown> | undefined, 
     schema,
     async validate(value: unknown): Promise<ValidationResult> {
       const data = value === undefined ? {} : value;
-      if (exceedsDepth(data)) return { ok: false, errors: [{ field: "", message: `input nested deeper than ${MAX_INPUT_DEPTH} levels` }] };
+      const tooBig = shapeError(data);
+      if (tooBig) return { ok: false, errors: [tooBig] };
       // Validate a copy so ajv's defaults never mutate the caller's object.
       const copy = fillsDefaults ? structuredClone(data) : data;
       if (check(copy)) return { ok: true, value: copy };

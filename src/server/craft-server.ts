@@ -29,6 +29,7 @@ export interface CraftServerSettings {
   anonymous: boolean;
   hideUnauthorized: boolean;
   policyTimeoutMs: number;
+  authenticationTimeoutMs?: number;
   container: DependencyContainer;
   logger: Logger;
   onAudit?: AuditHook;
@@ -164,6 +165,7 @@ export class CraftServer {
         anonymous: s.anonymous,
         hideUnauthorized: s.hideUnauthorized,
         policyTimeoutMs: s.policyTimeoutMs,
+        authenticationTimeoutMs: s.authenticationTimeoutMs,
         container: s.container,
         logger: s.logger,
         audit: new AuditTrail(s.logger, s.onAudit),

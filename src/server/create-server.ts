@@ -44,6 +44,11 @@ interface CommonOptions {
    * callback served on this server's HTTP listener. See docs/outgoing-credentials.md#integration-tokens.
    */
   integrations?: IntegrationsOptions;
+  /**
+   * A strategy or `authenticate` hook that has not settled after this many milliseconds answers 503 with
+   * `Retry-After` (JSON-RPC -32034) instead of holding its request forever. Default 10,000.
+   */
+  authenticationTimeoutMs?: number;
 }
 
 /** The functional API's options (DESIGN §1a). */
@@ -53,6 +58,12 @@ export interface ServerOptions extends CommonOptions {
   instructions?: string;
   /** Throw to reject (401 with the message); return what tools should see as their context. */
   authenticate?: AuthenticateHook;
+  /**
+   * Strict mode for `authenticate`: a hook that returns nothing, or nothing naming a subject (`subject`,
+   * `user.id`, `user.sub`, `service`), rejects the request with 401. Default false: such a hook admits the caller
+   * as subject `"authenticated"`, as the guide's sample needs.
+   */
+  requireSubject?: boolean;
   /**
    * RFC 9728 metadata for an `authenticate` hook that checks OAuth tokens: served at
    * `/.well-known/oauth-protected-resource[/mcp]` and pointed to from every 401.
@@ -92,11 +103,14 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
   if (options.authenticate !== undefined && typeof options.authenticate !== "function")
     throw new ConfigurationError("authenticate must be a function");
   if (options.authenticate && options.auth) throw new ConfigurationError("give either authenticate() or auth, not both");
-  const authSpec = options.auth ?? (options.authenticate ? new AuthenticateHookStrategy(options.authenticate, options.resourceMetadata) : meta?.auth);
+  if (options.requireSubject !== undefined && !options.authenticate) throw new ConfigurationError("requireSubject applies to an authenticate() hook; give one");
+  const authSpec = options.auth ?? (options.authenticate ? new AuthenticateHookStrategy(options.authenticate, options.resourceMetadata, { requireSubject: options.requireSubject === true }) : meta?.auth);
   const { strategy, anonymous } = resolveAuth(authSpec, root);
   const authorization = { ...(meta?.authorization ?? {}), ...(options.authorization ?? {}) };
   const policyTimeoutMs = authorization.policyTimeoutMs ?? 5000;
   if (!(policyTimeoutMs > 0)) throw new ConfigurationError("authorization.policyTimeoutMs must be positive");
+  const authenticationTimeoutMs = options.authenticationTimeoutMs ?? 10_000;
+  if (!(authenticationTimeoutMs > 0) || !Number.isFinite(authenticationTimeoutMs)) throw new ConfigurationError("authenticationTimeoutMs must be a positive number of milliseconds");
 
   return new CraftServer({
     name: meta?.name ?? (options as ServerOptions).name,
@@ -106,6 +120,7 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     anonymous,
     hideUnauthorized: authorization.hideUnauthorized !== false,
     policyTimeoutMs,
+    authenticationTimeoutMs,
     container: root,
     logger,
     onAudit: options.onAudit,

@@ -1,4 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { negotiatedVersion } from "../core/handlers/lifecycle.handlers";
+import { TransportError } from "../errors";
 
 /** The host name of a Host header (`[::1]:3000` → `[::1]`, `Localhost:80` → `localhost`). */
 export function hostnameOf(hostHeader: string): string {
@@ -8,6 +11,12 @@ export function hostnameOf(hostHeader: string): string {
 
 /** The request body exceeded the configured limit. */
 export class BodyTooLarge extends Error {}
+
+/**
+ * The client went away before its body was in (reset, destroyed, or cut by the request timeout). Nobody is left
+ * to answer, and it is the client's doing: logged at debug, never as a server error (alert flooding).
+ */
+export class ClientAborted extends Error {}
 
 /** Reads a request body as UTF-8, refusing (early, by Content-Length, or while streaming) past `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -31,7 +40,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       if (!done) resolve(Buffer.concat(chunks).toString("utf8"));
     });
     req.on("error", (err) => {
-      if (!done) reject(err);
+      if (!done) reject(new ClientAborted(err.message));
+    });
+    req.on("close", () => {
+      if (!done && !req.complete) reject(new ClientAborted("connection closed mid-body"));
     });
   });
 }
@@ -41,4 +53,33 @@ export function flatHeaders(req: IncomingMessage): Record<string, string | undef
   const out: Record<string, string | undefined> = Object.create(null);
   for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v[0] : v;
   return out;
+}
+
+/** The first revision without JSON-RPC batching (MCP 2025-06-18 removed it). */
+const BATCHLESS_FROM = "2025-06-18";
+
+/**
+ * Refuses a batch when the protocol version in force has no batches: the one a batched `initialize` would
+ * negotiate, else the session's, else (stateless) the `MCP-Protocol-Version` header, whose absence means 2025-03-26.
+ */
+export function refuseBatch(messages: JSONRPCMessage[], version: string | undefined): void {
+  const init = messages.find((m) => "method" in m && m.method === "initialize");
+  const inForce = init ? negotiatedVersion((init as { params?: { protocolVersion?: unknown } }).params?.protocolVersion) : (version ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION);
+  if (inForce >= BATCHLESS_FROM) throw new TransportError("batch_not_supported", `Invalid Request: batches are not supported by protocol version ${inForce.slice(0, 32)}`);
+}
+
+/** Streamable HTTP: a POST accepts both answer forms and carries JSON. */
+export function checkPostHeaders(req: IncomingMessage): void {
+  const accept = req.headers.accept ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream"))
+    throw new TransportError("not_acceptable", "Not Acceptable: Client must accept both application/json and text/event-stream");
+  const type = req.headers["content-type"] ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) throw new TransportError("unsupported_media_type", "Unsupported Media Type: Content-Type must be application/json");
+}
+
+/** MCP 2025-06-18 §Transports: an invalid or unsupported `MCP-Protocol-Version` header is 400. */
+export function checkProtocolVersion(req: IncomingMessage): void {
+  const version = req.headers["mcp-protocol-version"];
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(String(version)))
+    throw new TransportError("unsupported_protocol_version", `Bad Request: Unsupported protocol version: ${String(version).slice(0, 32)} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`);
 }

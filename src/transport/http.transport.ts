@@ -1,19 +1,21 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import { Connection } from "../core/connection";
 import type { RequestPipeline } from "../core/request-pipeline";
 import { InvalidRequestError, McpcraftError, TransportError } from "../errors";
-import { exceedsDepth } from "../schema/input-validator";
+import { exceedsShape } from "../schema/input-validator";
 import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
-import { BodyTooLarge, flatHeaders, hostnameOf, readBody } from "./http-request";
+import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
+import { BodyTooLarge, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
 import { serveOAuthCallback } from "./oauth-callback.route";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
+import { applySocketLimits, nodeServerLimits, type SocketLimits } from "./socket-limits";
 import { StatefulRoutes } from "./stateful-routes";
 
 export interface HttpHandlerOptions {
@@ -50,9 +52,14 @@ export interface HttpHandlerOptions {
   sessionIdleMs?: number;
   /** A `: keepalive` comment on open SSE streams this often, so proxies keep them. Default 15 s; 0 turns it off. */
   keepAliveMs?: number;
+  /** Proxies allowed to name the client address (limiter, audit log); default off: the socket's. See {@link TrustProxy}. */
+  trustProxy?: TrustProxy;
+  /** The header the trusted proxies write; the other one is ignored. Default `"x-forwarded-for"`. */
+  forwardedHeader?: ForwardedHeader;
 }
 
-export interface HttpListenOptions extends HttpHandlerOptions {
+/** `timeouts` and `maxConnections` bound the node:http server that `listen()` creates (see {@link SocketLimits}). */
+export interface HttpListenOptions extends HttpHandlerOptions, SocketLimits {
   /** Default 3000; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -70,6 +77,8 @@ const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const QUERY_CREDENTIALS = ["access_token", "api_key", "apikey", "token", "key"];
 const MAX_DEPTH = 64;
+/** Wider than any protocol message needs; tool arguments have their own, smaller cap (MAX_INPUT_KEYS). */
+const MAX_WIDTH = 10_000;
 
 /**
  * The framework's own Streamable HTTP transport on `node:http`. It runs DESIGN §4's checks on every request in
@@ -83,6 +92,7 @@ export class HttpHost {
   private allowedHosts?: Set<string>;
   private readonly challenge: Challenge;
   private readonly keepAliveMs: number;
+  private readonly clientAddress: ClientAddress;
   private closed = false;
 
   constructor(
@@ -95,11 +105,13 @@ export class HttpHost {
     if (options.allowedHosts) this.allowedHosts = new Set(options.allowedHosts.map((h) => hostnameOf(h)));
     this.challenge = challengeFor(pipeline.def.strategy?.resourceMetadata?.(), this.path);
     this.keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    this.clientAddress = clientAddressFor(options.trustProxy, options.forwardedHeader);
     if (!options.stateless) this.routes = new StatefulRoutes(pipeline, options, this.keepAliveMs);
   }
 
   readonly handler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void => {
     this.handle(req, res, next).catch((err) => {
+      if (err instanceof ClientAborted) return this.pipeline.def.logger.debug({ event: "http.client_aborted", error: err.message }, "client went away mid-request");
       // Refusals of the error table are answers, not faults; only the unexpected is logged (and never shown).
       if (!(err instanceof McpcraftError)) this.pipeline.def.logger.error({ event: "http.error", error: (err as Error)?.message }, "unhandled error in HTTP handler");
       writeFrameworkError(res, err, {});
@@ -109,7 +121,9 @@ export class HttpHost {
   async listen(): Promise<HttpListening> {
     const host = this.options.host ?? "127.0.0.1";
     if (!this.allowedHosts && LOOPBACK.has(host.toLowerCase())) this.allowedHosts = new Set(LOOPBACK);
-    const server = createHttpServer(this.handler);
+    const limits = nodeServerLimits(this.options);
+    const server = createHttpServer(limits.options, this.handler);
+    applySocketLimits(server, limits, this.pipeline.def.logger);
     this.nodeServers.add(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -160,7 +174,7 @@ export class HttpHost {
     }
     const body = method === "POST" ? await this.readMessages(req) : undefined;
     const singleId = body?.messages.length === 1 && "id" in body.messages[0] ? body.messages[0].id : null;
-    const authRequest: AuthRequest = { headers: flatHeaders(req), transport: "http", ip: req.socket.remoteAddress ?? "unknown" };
+    const authRequest: AuthRequest = { headers: flatHeaders(req), transport: "http", ip: this.clientAddress(req) };
     let principal: AuthContext | undefined;
     try {
       principal = await this.admit(req, q === -1 ? "" : target.slice(q + 1), authRequest);
@@ -178,6 +192,7 @@ export class HttpHost {
     }
     // As the SDK does: `initialize` negotiates the version in its body, so its header is not checked.
     if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
+    if (body?.batch && !this.routes) refuseBatch(body.messages, req.headers["mcp-protocol-version"] as string | undefined);
     if (this.routes) return this.routes.route(req, res, body, { principal, decisions });
     const connection = new Connection("http");
     const version = req.headers["mcp-protocol-version"];
@@ -226,7 +241,8 @@ export class HttpHost {
       }
     }
     if (body === null || typeof body !== "object") throw new InvalidRequestError("Invalid Request: expected a JSON-RPC object or batch");
-    if (exceedsDepth(body, MAX_DEPTH)) throw new InvalidRequestError("Invalid Request: JSON nested too deeply");
+    const broken = exceedsShape(body, MAX_DEPTH, MAX_WIDTH);
+    if (broken) throw new InvalidRequestError(broken === "depth" ? "Invalid Request: JSON nested too deeply" : `Invalid Request: an object has more than ${MAX_WIDTH} properties`);
     const batch = Array.isArray(body);
     const list = batch ? (body as unknown[]) : [body];
     if (list.length === 0) throw new InvalidRequestError("Invalid Request: empty batch");
@@ -277,20 +293,4 @@ function checkCredentialShape(req: IncomingMessage, query: string): void {
   if (params && QUERY_CREDENTIALS.some((k) => params.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
   if (req.headers.authorization !== undefined && req.headers["x-api-key"] !== undefined)
     throw new InvalidRequestError("Send one credential: an API key or an Authorization header, not both");
-}
-
-/** Streamable HTTP: a POST accepts both answer forms and carries JSON. */
-function checkPostHeaders(req: IncomingMessage): void {
-  const accept = req.headers.accept ?? "";
-  if (!accept.includes("application/json") || !accept.includes("text/event-stream"))
-    throw new TransportError("not_acceptable", "Not Acceptable: Client must accept both application/json and text/event-stream");
-  const type = req.headers["content-type"] ?? "";
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) throw new TransportError("unsupported_media_type", "Unsupported Media Type: Content-Type must be application/json");
-}
-
-/** MCP 2025-06-18 §Transports: an invalid or unsupported `MCP-Protocol-Version` header is 400. */
-function checkProtocolVersion(req: IncomingMessage): void {
-  const version = req.headers["mcp-protocol-version"];
-  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(String(version)))
-    throw new TransportError("unsupported_protocol_version", `Bad Request: Unsupported protocol version: ${String(version).slice(0, 32)} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`);
 }

@@ -5,6 +5,7 @@ import type { AuthContext } from "../contracts/auth-context";
 import type { DecisionMemo } from "../core/decision-memo";
 import type { RequestPipeline } from "../core/request-pipeline";
 import { TransportError } from "../errors";
+import { refuseBatch } from "./http-request";
 import { HttpSession } from "./http-session";
 import type { HttpHandlerOptions } from "./http.transport";
 import { answerPost } from "./post-answer";
@@ -45,6 +46,7 @@ export class StatefulRoutes {
     if (!session) throw new TransportError("session_not_found", "Session not found");
     if (body) {
       if (body.messages.some(isInitialize)) throw new TransportError("already_initialized", "Invalid Request: Server already initialized");
+      if (body.batch) refuseBatch(body.messages, session.connection.protocolVersion);
       return this.post(res, body, session, who);
     }
     if (req.method === "DELETE") {
@@ -62,6 +64,7 @@ export class StatefulRoutes {
 
   private async open(res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, principal: string, who: { principal: AuthContext | undefined; decisions: DecisionMemo }): Promise<void> {
     if (body.messages.length > 1) throw new TransportError("already_initialized", "Invalid Request: Only one initialization request is allowed");
+    if (body.batch) refuseBatch(body.messages, undefined);
     this.sessions.makeRoomFor(principal);
     if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) throw new TransportError("too_many_sessions", "Too many sessions", { "retry-after": "5" });
     const session = new HttpSession(randomUUID(), principal, { eventStore: this.options.eventStore, keepAliveMs: this.keepAliveMs });

@@ -1,12 +1,13 @@
 import type { OutgoingToken, ServiceTokenRequest, TokenTarget } from "../../contracts/call-credentials";
 import type { Logger } from "../../contracts/logger";
-import { ConfigurationError, CredentialRefusedError, IdentityProviderUnavailableError } from "../../errors";
+import { ConfigurationError, IdentityProviderUnavailableError } from "../../errors";
 import type { CacheStats } from "../token/bounded-cache";
 import { durationSeconds } from "../token/duration";
 import { idpUrl } from "../token/idp-fetch";
 import { SingleFlightCache } from "../token/single-flight-cache";
 import { tokenDigest, verifiedCacheEntries } from "../token/verified-cache";
 import { clientAuthenticationFrom } from "./client-authentication";
+import { CredentialRefusedError } from "./credential-errors";
 import type { OutgoingCredentialsOptions } from "./outgoing-credentials.options";
 import { ServiceTokenSigner } from "./service-token.signer";
 import { TokenEndpointClient } from "./token-endpoint.client";

@@ -1,4 +1,5 @@
-import { CredentialRefusedError, IdentityProviderUnavailableError } from "../../errors";
+import { IdentityProviderUnavailableError } from "../../errors";
+import { CredentialRefusedError } from "./credential-errors";
 import type { OutgoingToken } from "../../contracts/call-credentials";
 import { discoverAuthorizationServer } from "../token/authorization-server-metadata";
 import { fetchIdpJson, idpUrl } from "../token/idp-fetch";

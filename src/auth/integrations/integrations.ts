@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { AuthContext } from "../../contracts/auth-context";
 import type { Logger } from "../../contracts/logger";
-import { ConfigurationError, ForbiddenError, IntegrationRequiredError } from "../../errors";
+import { ConfigurationError, ForbiddenError } from "../../errors";
 import { durationSeconds } from "../token/duration";
 import { SingleFlightCache } from "../token/single-flight-cache";
 import { IntegrationProvider, type IntegrationProviderOptions, type IntegrationRecord } from "./integration-provider";
+import { IntegrationRequiredError } from "./integration-required.error";
 import { MemoryIntegrationStore, type IntegrationStore } from "./integration-store";
 import { TokenSealer, type SealingKey } from "./token-sealer";
 

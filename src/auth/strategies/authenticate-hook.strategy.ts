@@ -9,6 +9,19 @@ export type AuthenticateHook = (
   request: AuthRequest,
 ) => unknown | Promise<unknown>;
 
+/**
+ * Options of {@link AuthenticateHookStrategy}; `createServer({ authenticate, requireSubject: true })` sets them.
+ *
+ * @example
+ * ```ts
+ * const strict = new AuthenticateHookStrategy(async (headers) => lookUp(headers["x-api-key"]), undefined, { requireSubject: true })
+ * ```
+ */
+export interface AuthenticateHookOptions {
+  /** A hook that returns no subject (`subject`, `user.id`, `user.sub`, `service`) rejects with 401. Default false. */
+  requireSubject?: boolean;
+}
+
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
 /**
@@ -21,6 +34,7 @@ export class AuthenticateHookStrategy implements AuthStrategy {
   constructor(
     private readonly hook: AuthenticateHook,
     private readonly metadata?: ProtectedResourceMetadata,
+    private readonly options: AuthenticateHookOptions = {},
   ) {}
 
   /** RFC 9728 metadata, when the server was created with `resourceMetadata` (e.g. a hook that checks OAuth tokens). */
@@ -44,7 +58,9 @@ export class AuthenticateHookStrategy implements AuthStrategy {
     }
     const r = (result && typeof result === "object" ? result : {}) as Record<string, any>;
     const user = r.user && typeof r.user === "object" ? (r.user as Record<string, unknown>) : undefined;
-    const subject = str(r.subject) ?? str(user?.id) ?? str(user?.sub) ?? str(r.service) ?? "authenticated";
+    const named = str(r.subject) ?? str(user?.id) ?? str(user?.sub) ?? str(r.service);
+    if (!named && this.options.requireSubject) throw new AuthenticationError("rejected");
+    const subject = named ?? "authenticated";
     return {
       subject,
       roles: stringList(r.roles ?? user?.roles),

@@ -21,13 +21,17 @@ export function capabilitiesOf(def: ServerDefinition): ServerCapabilities {
   };
 }
 
+/** The version `initialize` settles on: the client's when this server speaks it, else the latest. */
+export function negotiatedVersion(requested: unknown): string {
+  return typeof requested === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+}
+
 /** `initialize` (version negotiation, client capabilities), `ping` and `logging/setLevel`: per connection. */
 export function lifecycleHandlers(def: ServerDefinition, capabilities: ServerCapabilities): MethodTable {
   const serverInfo = { name: def.name, version: def.version };
   return {
     initialize: method(InitializeRequestSchema, async (req, call) => {
-      const requested = req.params.protocolVersion;
-      const protocolVersion = SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+      const protocolVersion = negotiatedVersion(req.params.protocolVersion);
       const connection = call.connection;
       connection.protocolVersion = protocolVersion;
       connection.clientCapabilities = req.params.capabilities;

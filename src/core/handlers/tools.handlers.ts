@@ -1,5 +1,5 @@
 import { CallToolRequestSchema, CallToolResultSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { answersAsRequestError, JsonRpcCode, ProtocolError } from "../../errors";
+import { ForbiddenError, JsonRpcCode, ProtocolError } from "../../errors";
 import { formatFieldErrors } from "../../schema/input-validator";
 import type { ToolDefinition } from "../definition";
 import { method, type HandlerParts, type MethodTable } from "../method-table";
@@ -26,11 +26,11 @@ export function toolHandlers(parts: HandlerParts): MethodTable {
       const ctx = parts.context(call);
       await authorizer.requirePolicies(call, "tool", tool.name, tool.requirement, ctx, checked.value);
       try {
-        return checkedResult(await invocation.run(tool.invoke, [checked.value], ctx));
+        return await checkedResult(tool, await invocation.run(tool.invoke, [checked.value], ctx));
       } catch (err) {
         // A refusal raised inside the tool keeps its JSON-RPC meaning; anything else is the tool's own failure,
         // which the model should see (spec 2025-11-25: tool execution errors are results, not protocol errors).
-        if (answersAsRequestError(err)) throw err;
+        if (err instanceof ForbiddenError || err instanceof ProtocolError) throw err;
         ctx.log.warn({ event: "tool.error", tool: tool.name, error: (err as Error)?.message }, "tool threw");
         return toolErrorResult(err instanceof Error ? err.message : "Tool failed");
       }
@@ -44,13 +44,22 @@ function listedTool(t: ToolDefinition): Tool {
     ...(t.title ? { title: t.title } : {}),
     description: t.description,
     inputSchema: t.input.schema as Tool["inputSchema"],
+    ...(t.output ? { outputSchema: t.output.schema as Tool["outputSchema"] } : {}),
     ...(t.annotations ? { annotations: t.annotations } : {}),
   };
 }
 
-/** A tool may hand back its own `CallToolResult`; one that is not well-formed must not reach the client as is. */
-function checkedResult(value: unknown): object {
+/**
+ * A tool may hand back its own `CallToolResult`; one that is not well-formed must not reach the client as is. With
+ * an `outputSchema` the structured result must conform to it (spec 2025-11-25, "Output Schema": servers MUST).
+ */
+async function checkedResult(tool: ToolDefinition, value: unknown): Promise<object> {
   const result = toToolResult(value);
-  if (result === value && !CallToolResultSchema.safeParse(result).success) return toolErrorResult("Tool returned a malformed result");
+  const userShaped = result === value || result.content === value;
+  if (userShaped && !CallToolResultSchema.safeParse(result).success) return toolErrorResult("Tool returned a malformed result");
+  if (!tool.output || result.isError) return result;
+  if (result.structuredContent === undefined) return toolErrorResult(`Tool ${tool.name} returned no structured content for its outputSchema`);
+  const checked = await tool.output.validate(result.structuredContent);
+  if (!checked.ok) return toolErrorResult(`Tool ${tool.name} returned output that does not match its outputSchema: ${formatFieldErrors(checked.errors).replace(/^Invalid arguments: /, "")}`);
   return result;
 }
