@@ -75,12 +75,15 @@ export class FakeOAuthProvider {
     this.redirectUris.add(uri);
   }
 
-  /** Follows an authorization URL as a signed-in browser would: consent, then the redirect back. */
-  async approve(url: string): Promise<{ status: number; text: string }> {
+  /**
+   * Follows an authorization URL as a signed-in browser would: consent, then the redirect back, sending
+   * `callbackHeaders` (the browser's cookie for the MCP server, say) with the latter.
+   */
+  async approve(url: string, callbackHeaders: Record<string, string> = {}): Promise<{ status: number; text: string }> {
     const consent = await fetch(url, { redirect: "manual" });
     const location = consent.headers.get("location");
     if (consent.status !== 302 || !location) return { status: consent.status, text: await consent.text() };
-    const back = await fetch(location, { redirect: "manual" });
+    const back = await fetch(location, { redirect: "manual", headers: callbackHeaders });
     return { status: back.status, text: await back.text() };
   }
 

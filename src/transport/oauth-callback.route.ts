@@ -7,6 +7,7 @@ const PAGES: Record<"ok" | Extract<CallbackOutcome, { ok: false }>["reason"], st
   unknown_state: "This link is invalid, expired or already used. Ask your MCP client to connect again.",
   denied: "The connection was not authorised.",
   refused: "The provider did not accept the authorisation. Ask your MCP client to connect again.",
+  wrong_user: "This link was made for another user. Ask your MCP client to connect again, signed in as yourself.",
 };
 
 /**
@@ -16,7 +17,7 @@ const PAGES: Record<"ok" | Extract<CallbackOutcome, { ok: false }>["reason"], st
  */
 export async function serveOAuthCallback(req: IncomingMessage, res: ServerResponse, integrations: Integrations, query: string): Promise<void> {
   if (req.method !== "GET") throw new TransportError("method_not_allowed", "Method not allowed", { allow: "GET" });
-  const outcome = await integrations.complete(new URLSearchParams(query));
+  const outcome = await integrations.complete(new URLSearchParams(query), req);
   const text = PAGES[outcome.ok ? "ok" : outcome.reason];
   const html = `<!doctype html><meta charset="utf-8"><title>${outcome.ok ? "Connected" : "Not connected"}</title><p>${text}</p>`;
   res.writeHead(outcome.ok ? 200 : 400, {

@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
-import { ApiKeyStrategy, createServer, MemoryIntegrationStore, RedisIntegrationStore, tool, type CraftServer, type IntegrationStore, type SealingKey } from "../../src";
+import { ApiKeyStrategy, createServer, MemoryIntegrationStore, RedisIntegrationStore, tool, type CraftServer, type IntegrationsOptions, type IntegrationStore, type SealingKey } from "../../src";
 import { FakeOAuthProvider } from "../../src/testing";
 import { assertNoLeak, capture, type Capture } from "../fixtures/oauth";
 import { describeWithRedis, startRedis, type RedisProcess } from "../fixtures/redis";
@@ -31,7 +31,7 @@ interface Instance {
   cap: Capture;
 }
 
-async function startInstance(github: FakeOAuthProvider, store: IntegrationStore, encryptionKeys: SealingKey[], refreshBeforeExpiry = "60s"): Promise<Instance> {
+async function startInstance(github: FakeOAuthProvider, store: IntegrationStore, encryptionKeys: SealingKey[], refreshBeforeExpiry = "60s", more: Partial<IntegrationsOptions> = {}): Promise<Instance> {
   const cap = capture();
   const server = createServer({
     name: "repos",
@@ -43,6 +43,7 @@ async function startInstance(github: FakeOAuthProvider, store: IntegrationStore,
       store,
       encryptionKeys,
       refreshBeforeExpiry,
+      ...more,
     },
     logger: cap.logger,
     onAudit: cap.onAudit,
@@ -211,6 +212,27 @@ describe("integration tokens: the URL-elicitation connect flow", () => {
       assert.ok(store.written.slice(before).some((v) => v.startsWith("v1.k2.")), "re-sealed under k2");
     } finally {
       await rotated.server.close();
+    }
+  });
+
+  it("with confirmUser, a connect link opened by another signed-in user is refused and spent", async () => {
+    const confirmed = await startInstance(github, new MemoryIntegrationStore(), keys, "10s", {
+      confirmUser: (req) => /(?:^|;\s*)app_user=([^;]+)/.exec(req.headers.cookie ?? "")?.[1],
+    });
+    try {
+      const alice = await client("alice", confirmed);
+      const url = await connectUrl(alice);
+      const redemptions = github.stats.codeRedemptions;
+      const wrong = await github.approve(url, { cookie: "app_user=bob" });
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.text, /another user/);
+      assert.equal(github.stats.codeRedemptions, redemptions, "no code was redeemed for the wrong user");
+      assert.equal((await github.approve(url, { cookie: "app_user=alice" })).status, 400, "the link is spent");
+      github.user = "alice-gh";
+      assert.equal((await github.approve(await connectUrl(alice), { cookie: "app_user=alice" })).status, 200);
+      assert.equal(await login(alice), "alice-gh");
+    } finally {
+      await confirmed.server.close();
     }
   });
 

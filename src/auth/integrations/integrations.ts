@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { AuthContext } from "../../contracts/auth-context";
 import type { Logger } from "../../contracts/logger";
 import { ConfigurationError, ForbiddenError } from "../../errors";
@@ -37,12 +38,21 @@ export interface IntegrationsOptions {
   connectTimeout?: string | number;
   /** Per request to a provider, in ms. Default 5000. */
   timeoutMs?: number;
+  /**
+   * Who the browser finishing a connect flow is, as your app knows it (its own sign-in cookie): the subject
+   * (`ctx.auth.subject`) or `undefined`. When given, a callback completes only for the user who asked, so a
+   * forwarded connect link cannot attach someone else's account. Without it, the `state` alone decides.
+   */
+  confirmUser?: (req: IncomingMessage) => string | undefined | Promise<string | undefined>;
 }
 
 /** A connect link in flight: who asked, from which session, and the PKCE verifier only this server knows. */
 interface Pending {
   provider: string;
+  /** The token record's owner: strategy and subject. */
   subject: string;
+  /** `ctx.auth.subject` of who asked, for `confirmUser`. */
+  caller: string;
   sessionId?: string;
   verifier: string;
   redirectUri: string;
@@ -50,7 +60,7 @@ interface Pending {
 }
 
 /** How a callback ended, for the page the browser is shown (never with a token or the provider's text). */
-export type CallbackOutcome = { ok: true; provider: string; elicitationId: string; sessionId?: string } | { ok: false; reason: "unknown_state" | "denied" | "refused" };
+export type CallbackOutcome = { ok: true; provider: string; elicitationId: string; sessionId?: string } | { ok: false; reason: "unknown_state" | "denied" | "refused" | "wrong_user" };
 
 const digest = (value: string): string => createHash("sha256").update(value).digest("base64url");
 
@@ -69,6 +79,7 @@ export class Integrations {
   private readonly connectMs: number;
   private redirectUri?: string;
   readonly callbackPath: string;
+  private readonly confirmUser?: IntegrationsOptions["confirmUser"];
 
   constructor(options: IntegrationsOptions, private readonly logger: Logger) {
     if (!options || typeof options.providers !== "object" || !Object.keys(options.providers).length) throw new ConfigurationError("integrations.providers must name at least one provider");
@@ -84,6 +95,8 @@ export class Integrations {
     this.connectMs = durationSeconds(options.connectTimeout ?? "10m", "integrations.connectTimeout") * 1000;
     if (options.redirectUri !== undefined) this.redirectUri = new URL(options.redirectUri).href;
     this.callbackPath = this.redirectUri ? new URL(this.redirectUri).pathname : "/oauth/callback";
+    if (options.confirmUser !== undefined && typeof options.confirmUser !== "function") throw new ConfigurationError("integrations.confirmUser must be a function");
+    this.confirmUser = options.confirmUser;
   }
 
   has(name: string): boolean {
@@ -105,7 +118,7 @@ export class Integrations {
       const renewed = await this.refreshes.get(key, async () => ({ value: await this.refresh(provider, key, record) }));
       if (renewed) return renewed;
     } else if (record) await this.store.delete(key);
-    throw await this.connect(provider, subject, sessionId);
+    throw await this.connect(provider, subject, principal!.subject, sessionId);
   }
 
   async connected(principal: AuthContext | undefined, name: string): Promise<boolean> {
@@ -123,12 +136,14 @@ export class Integrations {
   }
 
   /** The OAuth callback: the pending connect is taken (so a replayed `state` finds nothing) and its code redeemed. */
-  async complete(query: URLSearchParams): Promise<CallbackOutcome> {
+  async complete(query: URLSearchParams, req: IncomingMessage): Promise<CallbackOutcome> {
     const state = query.get("state");
     const sealed = state ? await this.store.take(stateKey(state)) : undefined;
     const text = sealed && state ? this.sealer.open(sealed, stateKey(state)) : undefined;
     if (!text) return { ok: false, reason: "unknown_state" };
     const pending = JSON.parse(text) as Pending;
+    // The state is consumed either way: a link opened by the wrong person is spent, not left for the right one.
+    if (this.confirmUser && (await this.confirmUser(req)) !== pending.caller) return { ok: false, reason: "wrong_user" };
     const code = query.get("code");
     if (!code || query.has("error")) return { ok: false, reason: "denied" };
     const outcome = await this.provider(pending.provider).redeem(code, pending.verifier, pending.redirectUri);
@@ -159,11 +174,11 @@ export class Integrations {
     return outcome.record.accessToken;
   }
 
-  private async connect(provider: IntegrationProvider, subject: string, sessionId: string | undefined): Promise<IntegrationRequiredError> {
+  private async connect(provider: IntegrationProvider, subject: string, caller: string, sessionId: string | undefined): Promise<IntegrationRequiredError> {
     if (!this.redirectUri) throw new ConfigurationError("integrations: no redirect URI yet; set integrations.redirectUri or listen() over HTTP");
     const state = randomBytes(32).toString("base64url");
     const { url, verifier } = provider.authorizationUrl(state, this.redirectUri);
-    const pending: Pending = { provider: provider.name, subject, sessionId, verifier, redirectUri: this.redirectUri, elicitationId: randomUUID() };
+    const pending: Pending = { provider: provider.name, subject, caller, sessionId, verifier, redirectUri: this.redirectUri, elicitationId: randomUUID() };
     await this.store.set(stateKey(state), this.sealer.seal(JSON.stringify(pending), stateKey(state)), this.connectMs);
     return new IntegrationRequiredError([{ mode: "url", elicitationId: pending.elicitationId, url, message: `Connect your ${provider.displayName} account to continue` }]);
   }
