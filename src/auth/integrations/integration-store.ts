@@ -20,7 +20,8 @@ export interface IntegrationStore {
 
 /**
  * The default store: a map in this process, for development and single-instance servers. Entries with a TTL
- * are dropped when read after it.
+ * are dropped when read after it, and swept once the map holds `maxEntries`, so connect links nobody opens
+ * cannot grow it without bound.
  *
  * @example
  * ```ts
@@ -30,6 +31,8 @@ export interface IntegrationStore {
 export class MemoryIntegrationStore implements IntegrationStore {
   private readonly entries = new Map<string, { value: string; until: number }>();
 
+  constructor(private readonly maxEntries = 100_000) {}
+
   async get(key: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
     if (entry && entry.until <= Date.now()) this.entries.delete(key);
@@ -37,7 +40,18 @@ export class MemoryIntegrationStore implements IntegrationStore {
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (this.entries.size >= this.maxEntries) this.sweep();
     this.entries.set(key, { value, until: ttlMs === undefined ? Infinity : Date.now() + ttlMs });
+  }
+
+  /** Drops what has expired, then — still full — the oldest entries that expire at all (pending links before tokens). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [k, e] of this.entries) if (e.until <= now) this.entries.delete(k);
+    for (const [k, e] of this.entries) {
+      if (this.entries.size < this.maxEntries) break;
+      if (e.until !== Infinity) this.entries.delete(k);
+    }
   }
 
   async take(key: string): Promise<string | undefined> {

@@ -166,6 +166,9 @@ export class Integrations {
   private async refresh(provider: IntegrationProvider, key: string, record: IntegrationRecord): Promise<string | undefined> {
     const outcome = await provider.refresh(record);
     if (!outcome.ok) {
+      // Another instance may have refreshed first (a rotating refresh token is then spent): use its result.
+      const current = await this.read(key);
+      if (current && current.accessToken !== record.accessToken) return current.accessToken;
       await this.store.delete(key);
       this.logger.warn({ event: "integration.refresh_refused", provider: provider.name, error: outcome.error }, "refresh refused; the user must connect again");
       return undefined;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { ConfigurationError, TokenSealer } from "../../../../src";
+import { ConfigurationError, MemoryIntegrationStore, TokenSealer } from "../../../../src";
 
 describe("TokenSealer (AES-256-GCM at rest)", () => {
   const k1 = { id: "k1", key: randomBytes(32) };
@@ -44,5 +44,22 @@ describe("TokenSealer (AES-256-GCM at rest)", () => {
     assert.throws(() => new TokenSealer([{ id: "short", key: randomBytes(16) }]), ConfigurationError);
     assert.throws(() => new TokenSealer([k1, { ...k1 }]), ConfigurationError);
     assert.throws(() => new TokenSealer([]), ConfigurationError);
+  });
+});
+
+describe("MemoryIntegrationStore", () => {
+  it("takes a value once, honours TTLs, and stays bounded by sweeping pending entries first", async () => {
+    const store = new MemoryIntegrationStore(3);
+    await store.set("token:a", "A");
+    await store.set("state:1", "s1", 60_000);
+    await store.set("state:2", "s2", 60_000);
+    assert.equal(await store.take("state:1"), "s1");
+    assert.equal(await store.take("state:1"), undefined);
+    await store.set("state:3", "s3", 60_000);
+    await store.set("state:4", "s4", 60_000);
+    assert.equal(await store.get("token:a"), "A", "tokens survive a sweep");
+    assert.equal(await store.get("state:2"), undefined, "the oldest pending entry went first");
+    await store.set("gone", "x", 0);
+    assert.equal(await store.get("gone"), undefined);
   });
 });
