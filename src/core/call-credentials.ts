@@ -1,6 +1,9 @@
 import { asCallError } from "../auth/credentials/credential-errors";
 import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
 import type { Integrations } from "../auth/integrations/integrations";
+import { IntegrationRequiredError } from "../auth/integrations/integration-required.error";
+import type { Call } from "./call";
+import { canElicitUrl, connectInline } from "./integration-elicitation";
 import type { IntegrationHandle } from "../contracts/integration";
 import type { AuthContext } from "../contracts/auth-context";
 import type { CallCredentials, OutgoingToken, ServiceTokenRequest, TokenTarget } from "../contracts/call-credentials";
@@ -41,13 +44,17 @@ export class CallCredentialsOf implements CallCredentials {
 }
 
 /** `ctx.integration(name)` of one call: the caller and session bound, nothing fetched until asked. */
-export function integrationHandle(integrations: Integrations | undefined, call: { principal: AuthContext | undefined; connection: { sessionId?: string } }, name: string): IntegrationHandle {
+export function integrationHandle(integrations: Integrations | undefined, call: Call, name: string): IntegrationHandle {
   const server = (): Integrations => {
     if (!integrations?.has(name)) throw new ConfigurationError(`ctx.integration("${String(name).slice(0, 32)}") needs createServer({ integrations: { providers: { ${String(name).slice(0, 32)}: { … } } } })`);
     return integrations;
   };
   return {
-    token: async () => server().token(call.principal, call.connection.sessionId, name).catch(asCallError),
+    token: async () =>
+      server()
+        .token(call.principal, call.connection.sessionId, name)
+        .catch((err: unknown) => (err instanceof IntegrationRequiredError && integrations!.awaitConnection && canElicitUrl(call) ? connectInline(integrations!, call, name, err) : Promise.reject(err)))
+        .catch(asCallError),
     connected: async () => server().connected(call.principal, name),
     revoke: async () => server().revoke(call.principal, name).catch(asCallError),
   };

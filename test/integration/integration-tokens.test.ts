@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
 import { ApiKeyStrategy, createServer, MemoryIntegrationStore, RedisIntegrationStore, tool, type CraftServer, type IntegrationsOptions, type IntegrationStore, type SealingKey } from "../../src";
 import { FakeOAuthProvider } from "../../src/testing";
@@ -233,6 +233,29 @@ describe("integration tokens: the URL-elicitation connect flow", () => {
       assert.equal(await login(alice), "alice-gh");
     } finally {
       await confirmed.server.close();
+    }
+  });
+
+  it("with awaitConnection, the call asks with elicitation/create, waits for the callback and goes on", async () => {
+    const waiting = await startInstance(github, new MemoryIntegrationStore(), keys, "10s", { awaitConnection: true });
+    try {
+      const bob = await client("bob", waiting);
+      const completed: string[] = [];
+      bob.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => {
+        completed.push(n.params.elicitationId);
+      });
+      let asked: { mode?: string; elicitationId?: string } = {};
+      bob.setRequestHandler(ElicitRequestSchema, async (req) => {
+        asked = req.params as typeof asked;
+        github.user = "inline-user";
+        assert.equal((await github.approve((req.params as { url: string }).url)).status, 200);
+        return { action: "accept" };
+      });
+      assert.equal(await login(bob), "inline-user", "the first call itself succeeded");
+      assert.equal(asked.mode, "url");
+      assert.deepEqual(completed, [asked.elicitationId]);
+    } finally {
+      await waiting.server.close();
     }
   });
 

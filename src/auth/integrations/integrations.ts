@@ -39,6 +39,12 @@ export interface IntegrationsOptions {
   /** Per request to a provider, in ms. Default 5000. */
   timeoutMs?: number;
   /**
+   * With a client that declared URL elicitation, on a stateful session: ask with `elicitation/create` and let the
+   * call wait (up to `connectTimeout`) for the connection, instead of answering -32042 for the client to retry.
+   * Default false.
+   */
+  awaitConnection?: boolean;
+  /**
    * Who the browser finishing a connect flow is, as your app knows it (its own sign-in cookie): the subject
    * (`ctx.auth.subject`) or `undefined`. When given, a callback completes only for the user who asked, so a
    * forwarded connect link cannot attach someone else's account. Without it, the `state` alone decides.
@@ -76,7 +82,9 @@ export class Integrations {
   private readonly providers = new Map<string, IntegrationProvider>();
   private readonly refreshes = new SingleFlightCache<string | undefined>(0, Date.now);
   private readonly marginMs: number;
-  private readonly connectMs: number;
+  /** How long a connect link stays valid, in ms. */
+  readonly connectMs: number;
+  readonly awaitConnection: boolean;
   private redirectUri?: string;
   readonly callbackPath: string;
   private readonly confirmUser?: IntegrationsOptions["confirmUser"];
@@ -97,6 +105,7 @@ export class Integrations {
     this.callbackPath = this.redirectUri ? new URL(this.redirectUri).pathname : "/oauth/callback";
     if (options.confirmUser !== undefined && typeof options.confirmUser !== "function") throw new ConfigurationError("integrations.confirmUser must be a function");
     this.confirmUser = options.confirmUser;
+    this.awaitConnection = options.awaitConnection === true;
   }
 
   has(name: string): boolean {
