@@ -232,3 +232,8 @@ export function rpcErrorFor(err: unknown): { code: number; message: string; data
   const a = httpAnswerFor(err);
   return a.data === undefined ? { code: a.jsonRpcCode, message: a.message } : { code: a.jsonRpcCode, message: a.message, data: a.data };
 }
+
+/** The HTTP status of a lone JSON-RPC error answer while the transport can still choose it (a provider outage: 503). */
+export function httpStatusForRpcError(error: { code: number }): { status: number; headers: Record<string, string> } {
+  return error.code === JsonRpcCode.IdentityProviderUnavailable ? { status: 503, headers: { "retry-after": "5" } } : { status: 200, headers: {} };
+}

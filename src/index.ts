@@ -32,6 +32,18 @@ export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec, QuotaSpec } from "./metadata";
 
 export type { ToolContext, Policy, SampleOptions, ElicitAnswer } from "./contracts/tool-context";
+export type { CallCredentials, OutgoingToken, TokenTarget, ServiceTokenRequest } from "./contracts/call-credentials";
+export { OutgoingCredentials, type OutgoingCredentialsOptions } from "./auth/credentials/outgoing-credentials";
+export { ServiceTokenSigner, type ServiceTokenSignerOptions } from "./auth/credentials/service-token.signer";
+export { CredentialRefusedError, ProviderUnavailableInCallError, type CredentialRefusalReason } from "./auth/credentials/credential-errors";
+export { IntegrationRequiredError, type UrlElicitation } from "./auth/integrations/integration-required.error";
+export type { IntegrationHandle } from "./contracts/integration";
+export type { IntegrationsOptions } from "./auth/integrations/integrations";
+export type { IntegrationProviderOptions } from "./auth/integrations/integration-provider";
+export { MemoryIntegrationStore, type IntegrationStore } from "./auth/integrations/integration-store";
+export { RedisIntegrationStore } from "./auth/integrations/redis-integration.store";
+export { TokenSealer, type SealingKey } from "./auth/integrations/token-sealer";
+export { UsesIntegration } from "./decorators/uses-integration.decorator";
 export type { AuthContext, AuthRequest, TransportKind } from "./contracts/auth-context";
 export type { AuthStrategy, ProtectedResourceMetadata } from "./auth/auth-strategy";
 export type { AuditEvent, AuditEventInput, AuditFacts, AuditHook } from "./auth/audit";

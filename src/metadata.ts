@@ -197,3 +197,21 @@ export function getRateLimit(target: Class, method: string): QuotaSpec | false |
 }
 
 export { methodKey };
+
+const INTEGRATIONS_KEY = Symbol.for("mcpcraft:integrations");
+
+/** `@UsesIntegration(...)`: the providers a method (or every method of a class) needs connected. */
+export function addIntegrations(target: object, key: string | symbol | undefined, names: string[]): void {
+  const prop = key === undefined ? undefined : methodKey(key);
+  const own: string[] = (prop === undefined ? Reflect.getOwnMetadata(INTEGRATIONS_KEY, target) : Reflect.getOwnMetadata(INTEGRATIONS_KEY, target, prop)) ?? [];
+  const next = [...new Set([...own, ...names])];
+  if (prop === undefined) Reflect.defineMetadata(INTEGRATIONS_KEY, next, target);
+  else Reflect.defineMetadata(INTEGRATIONS_KEY, next, target, prop);
+}
+
+/** The providers a tool method needs: its class's and its own. */
+export function getIntegrations(target: Class, method: string): string[] {
+  const cls: string[] = Reflect.getMetadata(INTEGRATIONS_KEY, target) ?? [];
+  const own: string[] = Reflect.getMetadata(INTEGRATIONS_KEY, target.prototype, method) ?? [];
+  return [...new Set([...cls, ...own])];
+}

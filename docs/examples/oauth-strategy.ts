@@ -9,8 +9,9 @@ import { fetchGithubRepos } from "./app-helpers"
 
 @injectable()
 export class RepoClient {
-  list(userToken: string): Promise<string[]> {
-    return fetchGithubRepos(userToken)
+  /** `token` must be one issued for the repos API: never the token the MCP client sent to this server. */
+  list(token: string): Promise<string[]> {
+    return fetchGithubRepos(token)
   }
 }
 
@@ -20,9 +21,10 @@ export class RepoServer {
 
   @Tool({ description: "List the authenticated user's repositories" })
   @RequireScope("repo:read")
-  listRepos(@Ctx() ctx: ToolContext) {
-    // ctx.auth.token is the caller's own access token, for calling upstream APIs on their behalf
-    return this.repos.list(ctx.auth!.token!)
+  async listRepos(@Ctx() ctx: ToolContext) {
+    // ctx.auth.token was issued for this server; the repos API gets its own token, for the same user (RFC 8693)
+    const { accessToken } = await ctx.credentials.exchange({ audience: "https://api.repos.example.com", scopes: ["repo:read"] })
+    return this.repos.list(accessToken)
   }
 }
 
@@ -95,7 +97,11 @@ export const githubTokens = new OAuthStrategy({
 // #endregion
 
 if (require.main === module) {
-  void createServer(RepoServer, { container })
+  void createServer(RepoServer, {
+    container,
+    // this server as an OAuth client of the same authorization server, for ctx.credentials (docs/outgoing-credentials.md)
+    credentials: { issuer: process.env.OAUTH_ISSUER ?? "https://auth.example.com", clientId: "repo-server", clientSecret: process.env.MCP_CLIENT_SECRET! },
+  })
     .listen({ port: Number(process.env.PORT ?? 3000) })
     .then(({ url }) => console.error(`listening on ${url}`))
 }

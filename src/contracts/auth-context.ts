@@ -9,7 +9,10 @@ export interface AuthContext {
   strategy: string;
   /** Epoch seconds. */
   expiresAt?: number;
-  /** The raw credential, for calling upstream APIs on the user's behalf. Never logged. */
+  /**
+   * The raw incoming credential, issued for *this* server. Never logged, and never to be sent upstream (MCP
+   * forbids token passthrough): get a token for a downstream API from `ctx.credentials.exchange()`.
+   */
   token?: string;
   /** Present for API keys: the key id, safe to log. */
   keyId?: string;

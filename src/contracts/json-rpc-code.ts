@@ -1,7 +1,7 @@
 /**
  * JSON-RPC error codes used by the framework. The first five are JSON-RPC 2.0's; -32000 is the SDK's convention for
  * transport refusals; the rest are the framework's own, all clear of the 2026-07-28 revision's -32020…-32022 and
- * -32042 (URL elicitation required).
+ * -32042 (URL elicitation required), which it uses only with the meaning the spec gives it.
  */
 export const JsonRpcCode = {
   ParseError: -32700,
@@ -20,4 +20,8 @@ export const JsonRpcCode = {
   QuotaExceeded: -32032,
   TooManyInFlight: -32033,
   AuthenticationTimeout: -32034,
+  /** Outgoing tokens refused (`CredentialRefusedError`). */
+  CredentialRefused: -32040,
+  /** MCP 2025-11-25's "URL elicitation required" (a provider must be connected first). */
+  UrlElicitationRequired: -32042,
 } as const;

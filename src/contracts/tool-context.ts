@@ -1,6 +1,8 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel, SamplingMessage, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext, TransportKind } from "./auth-context";
+import type { CallCredentials } from "./call-credentials";
+import type { IntegrationHandle } from "./integration";
 import type { Logger } from "./logger";
 
 /**
@@ -38,6 +40,17 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
    * Present only on stateful HTTP with an `eventStore`, where the rest of the answer can be replayed.
    */
   closeSSEStream?: () => void;
+  /**
+   * Tokens for calling other services on the caller's behalf (token exchange) or as the server itself (client
+   * credentials, service JWTs), from `createServer({ credentials })`. `auth.token` is the *incoming* credential,
+   * issued for this server: it must never be sent upstream.
+   */
+  credentials: CallCredentials;
+  /**
+   * The caller's own account at a third-party provider from `createServer({ integrations })`:
+   * `await ctx.integration("github").token()`.
+   */
+  integration(name: string): IntegrationHandle;
   /**
    * Asks the client's model (`sampling/createMessage`) and resolves to its answer. A string is one user message.
    * Needs a client with the sampling capability, over a stateful session or stdio.

@@ -1,8 +1,11 @@
 import type { LoggingLevel, RequestId, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AuditFacts } from "../auth/audit";
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
 import type { AuthContext, TransportKind } from "../contracts/auth-context";
 import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
+import { CallCredentialsOf, integrationHandle } from "./call-credentials";
 import { elicit, sample } from "./client-requests";
 import type { Connection, InFlight, Relay } from "./connection";
 import type { DecisionMemo } from "./decision-memo";
@@ -43,7 +46,13 @@ const CAPABILITY_FOR: Record<string, "sampling" | "elicitation" | "roots"> = {
 };
 
 /** Fields a strategy's extra context (`user`, `service`, …) must not shadow. */
-const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "sample", "elicit"]);
+const OWN = new Set(["auth", "requestId", "sessionId", "signal", "transport", "log", "progress", "clientLog", "sendNotification", "sendRequest", "closeSSEStream", "sample", "elicit", "credentials", "integration"]);
+
+/** What a call's context reaches beyond the call itself: the server's outgoing credentials and integrations. */
+export interface CallServices {
+  credentials?: OutgoingCredentials;
+  integrations?: Integrations;
+}
 
 /**
  * The handler-facing {@link ToolContext} of one call. Data fields are plain; the functions are bound on first
@@ -60,11 +69,14 @@ class CallContext {
   // Native private fields: invisible to spreading, JSON.stringify and `Object.keys(ctx)`.
   readonly #call: Call;
   readonly #serverName: string;
+  readonly #services: CallServices;
+  #credentials: CallCredentialsOf | undefined;
   readonly log: Logger;
 
-  constructor(call: Call, serverName: string, log: Logger) {
+  constructor(call: Call, serverName: string, log: Logger, services: CallServices = {}) {
     this.#call = call;
     this.#serverName = serverName;
+    this.#services = services;
     this.log = log;
     const extra = call.principal?.context;
     if (extra) for (const key of Object.keys(extra)) if (!OWN.has(key)) (this as Record<string, unknown>)[key] = extra[key];
@@ -78,6 +90,15 @@ class CallContext {
   /** Aborted when the client cancels the request or the connection closes; made on first access. */
   get signal(): AbortSignal {
     return this.#call.signal;
+  }
+
+  /** Outgoing tokens for this caller (`createServer({ credentials })`); built on first access. */
+  get credentials(): ToolContext["credentials"] {
+    return (this.#credentials ??= new CallCredentialsOf(this.#services.credentials, this.#call.principal));
+  }
+
+  get integration(): ToolContext["integration"] {
+    return (name: string) => integrationHandle(this.#services.integrations, this.#call, name);
   }
 
   get sendNotification(): ToolContext["sendNotification"] {
@@ -131,6 +152,6 @@ class CallContext {
 }
 
 /** The handler-facing {@link ToolContext} of a call: built per call, the only per-request object besides its scope. */
-export function contextFor(call: Call, serverName: string, logger: Logger): ToolContext {
-  return new CallContext(call, serverName, logger) as unknown as ToolContext;
+export function contextFor(call: Call, serverName: string, logger: Logger, services?: CallServices): ToolContext {
+  return new CallContext(call, serverName, logger, services) as unknown as ToolContext;
 }

@@ -5,6 +5,7 @@ import {
   getClassAuthz,
   getConstructorParamTypes,
   getCtxParam,
+  getIntegrations,
   getMembers,
   getMethodAuthz,
   getMethodParamTypes,
@@ -13,6 +14,7 @@ import {
   type MemberMetadata,
   type ToolDecoratorOptions,
 } from "../metadata";
+import { withIntegrations } from "./integration-preflight";
 import { dtoValidator } from "../schema/dto.validator";
 import { jsonSchemaValidator } from "../schema/json-schema.validator";
 import type { InputValidator } from "../schema/input-validator";
@@ -116,8 +118,9 @@ function compileMember(cls: Class, member: MemberMetadata) {
       output: opts.output === undefined ? undefined : schemaValidator(opts.output, `@Tool ${owner} output`),
       requirement,
       timeoutMs: toolTimeout(opts.timeout, `@Tool ${owner}`),
-      invoke: invoker(cls, member.method, plan),
       rateLimit: getRateLimit(cls, member.method),
+      integrations: getIntegrations(cls, member.method),
+      invoke: withIntegrations(invoker(cls, member.method, plan), getIntegrations(cls, member.method)),
     };
     return tool;
   }

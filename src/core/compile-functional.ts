@@ -8,6 +8,7 @@ import type { ResourceSpec } from "../functional/resource";
 import type { ToolSpec } from "../functional/tool";
 import { promptArgumentsFromSchema } from "./compile-class";
 import { completers, snakeCase, templateVariables, toolTimeout, uriTemplateMatcher, type PromptDefinition, type ResourceDefinition, type ToolDefinition } from "./definition";
+import { withIntegrations } from "./integration-preflight";
 import { assertCoherent, requirementFrom } from "./requirement";
 
 const isClass = (v: unknown): v is Class => typeof v === "function";
@@ -22,6 +23,9 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
   const input = schemaValidator(spec.input as Class | Record<string, unknown> | undefined, owner);
   const output = spec.output === undefined ? undefined : schemaValidator(spec.output as Class | Record<string, unknown>, `${owner} output`);
   const run = spec.run;
+  const integrations = spec.integrations;
+  if (integrations !== undefined && !(Array.isArray(integrations) && integrations.every((i) => typeof i === "string" && i !== "")))
+    throw new ConfigurationError(`${owner}: integrations must be a list of provider names`);
   return {
     name: spec.name,
     title: spec.title,
@@ -31,8 +35,9 @@ export function compileToolSpec(spec: ToolSpec): ToolDefinition {
     output,
     requirement,
     timeoutMs: toolTimeout(spec.timeout, owner),
-    invoke: async ([args], ctx) => run(args, ctx),
     rateLimit: spec.rateLimit === undefined ? undefined : checkQuota(spec.rateLimit, owner),
+    integrations,
+    invoke: withIntegrations(async ([args], ctx) => run(args, ctx), integrations),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { DependencyContainer } from "tsyringe";
 import type { AuditTrail } from "../auth/audit";
 import type { AuthStrategy } from "../auth/auth-strategy";
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
 import type { Completer } from "../contracts/completer";
 import type { Requirement } from "../contracts/requirement";
 import type { Logger } from "../logger";
@@ -27,6 +29,8 @@ export interface ToolDefinition {
   requirement: Requirement;
   /** The tool's own deadline in ms (0: none, even when the server has a default); absent: the server's. */
   timeoutMs?: number;
+  /** Providers the tool needs connected before it runs (`@UsesIntegration`, `tool({ integrations })`). */
+  integrations?: string[];
   /** Receives `(validatedInput, ctx)`. */
   invoke: Invoker;
   /** The tool's own quota; `false`: none at all; `undefined`: the server's `quotas.default`. */
@@ -87,6 +91,10 @@ export interface ServerDefinition {
   quotas: QuotaOptions;
   /** Requests one connection may have in flight at once (`ping` aside). */
   maxInFlight: number;
+  /** `createServer({ credentials })`: what `ctx.credentials` obtains outgoing tokens with. */
+  credentials?: OutgoingCredentials;
+  /** `createServer({ integrations })`: what `ctx.integration(name)` reads users' provider tokens from. */
+  integrations?: Integrations;
 }
 
 /** Checks a `complete` map at start-up: an object of functions, keyed by argument or variable names. */

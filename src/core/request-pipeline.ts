@@ -67,7 +67,7 @@ export class RequestPipeline {
       authorizer: this.authorizer,
       invocation: new Invocation(def.container),
       quotas: this.quotas,
-      context: (call: Call) => contextFor(call, def.name, def.logger),
+      context: (call: Call) => contextFor(call, def.name, def.logger, def),
     };
     const families = [
       lifecycleHandlers(def, this.capabilities, this.connections),

@@ -22,6 +22,8 @@ export interface ToolSpec<TArgs = any> extends AuthorizationFields {
    * the server's `quotas.default`.
    */
   rateLimit?: QuotaSpec | false;
+  /** Providers from `createServer({ integrations })` the caller must have connected before `run` starts. */
+  integrations?: string[];
   run: (args: TArgs, context: ToolContext) => unknown | Promise<unknown>;
 }
 

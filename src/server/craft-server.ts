@@ -5,6 +5,8 @@ import { AuthFailureLimiter, type RateLimitOptions } from "../auth/rate-limit";
 import type { QuotaOptions } from "../auth/tool-quota";
 import type { AuthContext } from "../contracts/auth-context";
 import type { AuthStrategy } from "../auth/auth-strategy";
+import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentials";
+import type { Integrations } from "../auth/integrations/integrations";
 import { compileClass } from "../core/compile-class";
 import { compilePromptSpec, compileResourceSpec, compileToolSpec } from "../core/compile-functional";
 import type { ListKind } from "../core/connection-registry";
@@ -42,6 +44,10 @@ export interface CraftServerSettings {
   quotas: QuotaOptions;
   /** `maxInFlightPerSession`. */
   maxInFlight: number;
+  /** Outgoing tokens for `ctx.credentials`. */
+  credentials?: OutgoingCredentials;
+  /** Users' provider tokens for `ctx.integration(name)`. */
+  integrations?: Integrations;
 }
 
 /** What `server.listen()` takes: Streamable HTTP options (the default transport) or `{ transport: "stdio" }`. */
@@ -113,6 +119,7 @@ export class CraftServer {
     const host = new HttpHost(this.pipeline, options, limiter);
     const listening = await host.listen();
     this.hosts.add(host);
+    this.settings.integrations?.listeningAt(new URL(listening.url).origin);
     return listening;
   }
 
@@ -142,6 +149,11 @@ export class CraftServer {
    */
   notifyResourceUpdated(uri: string): Promise<number> {
     return this.pipeline.subscriptions.notifyUpdated(uri);
+  }
+
+  /** Token-endpoint requests made for `ctx.credentials` and its token cache's counters (`undefined` without `credentials`). */
+  credentialStats(): ReturnType<OutgoingCredentials["stats"]> | undefined {
+    return this.settings.credentials?.stats();
   }
 
   /**
@@ -178,6 +190,7 @@ export class CraftServer {
     await this.limiter?.close();
     this.limiter = undefined;
     this.compiled?.quotas.store.close();
+    await this.settings.integrations?.store.close?.();
   }
 
   /** The request pipeline, compiled on first use. Freezes the server: `add()` is refused afterwards. */
@@ -202,6 +215,8 @@ export class CraftServer {
         audit: new AuditTrail(s.logger, s.onAudit),
         quotas: s.quotas,
         maxInFlight: s.maxInFlight,
+        credentials: s.credentials,
+        integrations: s.integrations,
       };
       this.compiled = new RequestPipeline(def);
       def.container.register(RESOURCE_SUBSCRIPTIONS, { useValue: this.compiled.subscriptions });
@@ -226,6 +241,8 @@ export class CraftServer {
   private addTool(t: ToolDefinition): void {
     if (this.tools.has(t.name)) throw new ConfigurationError(`duplicate tool name "${t.name}": tool names must be unique; rename one with @Tool({ name }) or tool({ name })`);
     this.requireAuthFor(`tool "${t.name}"`, t.requirement);
+    for (const name of t.integrations ?? [])
+      if (!this.settings.integrations?.has(name)) throw new ConfigurationError(`tool "${t.name}" uses integration "${name}", which createServer({ integrations: { providers } }) does not configure`);
     this.tools.set(t.name, t);
   }
 

@@ -3,6 +3,8 @@ import type { AuditHook } from "../auth/audit";
 import type { RateLimitOptions } from "../auth/rate-limit";
 import type { QuotaOptions } from "../auth/tool-quota";
 import type { ProtectedResourceMetadata } from "../auth/auth-strategy";
+import { OutgoingCredentials, type OutgoingCredentialsOptions } from "../auth/credentials/outgoing-credentials";
+import { Integrations, type IntegrationsOptions } from "../auth/integrations/integrations";
 import { AuthenticateHookStrategy, type AuthenticateHook } from "../auth/strategies/authenticate-hook.strategy";
 import { toolTimeout } from "../core/definition";
 import { ConfigurationError } from "../errors";
@@ -51,6 +53,16 @@ interface CommonOptions {
   quotas?: QuotaOptions;
   /** Requests one HTTP session, stateless POST, stdio process or in-memory client may have in flight (-32033 above). Default 100. */
   maxInFlightPerSession?: number;
+  /**
+   * This server as an OAuth client, for the tokens `ctx.credentials` sends downstream: token exchange on the
+   * caller's behalf, client credentials, service JWTs. See docs/outgoing-credentials.md.
+   */
+  credentials?: OutgoingCredentialsOptions;
+  /**
+   * Third-party providers users connect their own accounts from (`ctx.integration(name)`), with the OAuth
+   * callback served on this server's HTTP listener. See docs/outgoing-credentials.md#integration-tokens.
+   */
+  integrations?: IntegrationsOptions;
   /**
    * A strategy or `authenticate` hook that has not settled after this many milliseconds answers 503 with
    * `Retry-After` (JSON-RPC -32034) instead of holding its request forever. Default 10,000.
@@ -143,6 +155,8 @@ export function createServer(target: ServerOptions | Class, maybe?: ClassServerO
     rateLimit: options.rateLimit,
     quotas: { ...quotas, redis: quotas.redis ?? (options.rateLimit ? options.rateLimit.redis : undefined) },
     maxInFlight,
+    credentials: options.credentials !== undefined ? new OutgoingCredentials(options.credentials, logger) : undefined,
+    integrations: options.integrations !== undefined ? new Integrations(options.integrations, logger) : undefined,
     serverClass: isClass ? target : undefined,
   });
 }

@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { durationSeconds } from "../auth/token/duration";
-import { basicClientMatches, parseObject, readForm, sameSecret, sendJson, unauthorizedClient } from "./idp-http";
+import type { KeyObject } from "node:crypto";
+import { basicClientMatches, parseObject, readForm, sendJson, unauthorizedClient } from "./idp-http";
 import { IssuedTokens } from "./idp-issued-tokens";
 import { IdpKeyRing, type TestSigningAlgorithm } from "./idp-key-ring";
+import { TokenGrants } from "./idp-token-grants";
 import { authorizationServerMetadata, type MintOptions, type TestIdentityProviderMode, type TestIdentityProviderOptions, type TestIdentityProviderStats } from "./idp-options";
 
 export type { MintOptions, TestIdentityProviderMode, TestIdentityProviderOptions, TestIdentityProviderStats, TestSigningAlgorithm };
@@ -34,8 +36,9 @@ function seconds(value: string | number): number {
 /**
  * A real OAuth 2.1 authorization server on 127.0.0.1 for tests: RFC 8414 and OpenID metadata, a JWKS with an
  * RSA-2048 and an EC P-256 key, RFC 7662 introspection and RFC 7009 revocation (HTTP Basic client auth), and a
- * `client_credentials` token endpoint. Tokens are minted synchronously; fault modes and request counters
- * make outage and refetch-amplification tests possible without mocking HTTP.
+ * token endpoint serving `client_credentials` and RFC 8693 token exchange (client secret or `private_key_jwt`;
+ * exchanged tokens name the client in `act`). Tokens are minted synchronously; fault modes and request
+ * counters make outage, caching and refetch-amplification tests possible without mocking HTTP.
  *
  * @example
  * ```ts
@@ -65,11 +68,15 @@ export class TestIdentityProvider {
     metadataRequests: 0,
     tokenRequests: 0,
     revocationRequests: 0,
+    exchangeRequests: 0,
+    clientCredentialsRequests: 0,
   };
 
   private mode: TestIdentityProviderMode = "ok";
   private readonly keys = new IdpKeyRing();
   private readonly issued = new IssuedTokens();
+  /** `/token`'s grants; they read this provider's fields per request, after the constructor has set them. */
+  private readonly grants = new TokenGrants(this, (token) => this.issued.introspect(token, this.clientId));
   private readonly sockets = new Set<Socket>();
   private readonly held = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
   private stopped = false;
@@ -190,6 +197,19 @@ export class TestIdentityProvider {
     this.keys.retire(kid);
   }
 
+  /** Accepts `private_key_jwt` client assertions (RFC 7523) signed with this key's private half at `/token`. */
+  acceptClientKey(publicKey: KeyObject | string): void {
+    this.grants.acceptClientKey(publicKey);
+  }
+
+  /** Refuses token exchanges for this audience (or resource) with `invalid_target`, as a real policy would. */
+  refuseExchangeFor(audience: string): void {
+    this.grants.refusedAudiences.add(audience);
+  }
+
+  /** Lifetime (`expires_in`) of tokens `/token` issues, in seconds. Default 300. */
+  setIssuedTokenLifetime(seconds: number): void { this.grants.lifetimeSeconds = seconds; }
+
   /** Stops listening, ends held (slow) responses and destroys every open socket, so nothing keeps the process alive. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -229,7 +249,7 @@ export class TestIdentityProvider {
       case "token":
         return this.token(req, res, body);
       case "authorize":
-        // Tokens come from client_credentials or mint(); there is no interactive (browser) flow to run.
+        // Tokens come from /token or mint(); there is no interactive (browser) flow to run.
         return sendJson(res, 400, { error: "unsupported_response_type" });
     }
   }
@@ -263,29 +283,16 @@ export class TestIdentityProvider {
       sendJson(res, 405, { error: "invalid_request" });
       return false;
     }
-    if (!this.basicClient(req)) {
+    if (!basicClientMatches(req, this.clientId, this.clientSecret)) {
       unauthorizedClient(res);
       return false;
     }
     return true;
   }
 
-  private token(req: IncomingMessage, res: ServerResponse, body: URLSearchParams): void {
-    if ((req.method ?? "GET") !== "POST") return sendJson(res, 405, { error: "invalid_request" });
-    const fromBody = body.get("client_id") === this.clientId && sameSecret(body.get("client_secret") ?? "", this.clientSecret);
-    if (!this.basicClient(req) && !fromBody) return unauthorizedClient(res);
-    if (body.get("grant_type") !== "client_credentials") return sendJson(res, 400, { error: "unsupported_grant_type" });
-    const scope = body.get("scope") ?? undefined;
-    const expiresIn = 300;
-    const resource = body.get("resource") ?? undefined;
-    const accessToken = this.mint(
-      { sub: this.clientId, client_id: this.clientId, ...(scope ? { scope } : {}) },
-      { expiresIn, ...(resource ? { audience: resource } : {}) },
-    );
-    sendJson(res, 200, { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, ...(scope ? { scope } : {}) });
-  }
-
-  private basicClient(req: IncomingMessage): boolean {
-    return basicClientMatches(req, this.clientId, this.clientSecret);
+  private async token(req: IncomingMessage, res: ServerResponse, body: URLSearchParams): Promise<void> {
+    const { status, body: answer } = await this.grants.answer(req, body);
+    if (status === 401) return unauthorizedClient(res);
+    sendJson(res, status, answer);
   }
 }

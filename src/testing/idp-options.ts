@@ -32,8 +32,13 @@ export interface TestIdentityProviderStats {
   jwksRequests: number;
   introspectionRequests: number;
   metadataRequests: number;
+  /** Every request to `/token`, whatever its grant or outcome. */
   tokenRequests: number;
   revocationRequests: number;
+  /** `/token` requests with the RFC 8693 token-exchange grant from an authenticated client. */
+  exchangeRequests: number;
+  /** `/token` requests with the client credentials grant from an authenticated client. */
+  clientCredentialsRequests: number;
 }
 
 /** RFC 8414 metadata of the test provider. */
@@ -45,9 +50,10 @@ export function authorizationServerMetadata(idp: { issuer: string; authorization
     jwks_uri: idp.jwksUri,
     introspection_endpoint: idp.introspectionEndpoint,
     revocation_endpoint: idp.revocationEndpoint,
-    grant_types_supported: ["client_credentials"],
+    grant_types_supported: ["client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"],
     response_types_supported: [],
-    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+    token_endpoint_auth_signing_alg_values_supported: ["RS256", "PS256", "ES256", "ES384", "ES512"],
     introspection_endpoint_auth_methods_supported: ["client_secret_basic"],
     revocation_endpoint_auth_methods_supported: ["client_secret_basic"],
     subject_types_supported: ["public"],

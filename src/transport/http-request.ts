@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { negotiatedVersion } from "../core/handlers/lifecycle.handlers";
-import { TransportError } from "../errors";
+import { InvalidRequestError, TransportError } from "../errors";
 import type { AuditFacts } from "../auth/audit";
 
 /** The host name of a Host header (`[::1]:3000` → `[::1]`, `Localhost:80` → `localhost`). */
@@ -95,4 +95,16 @@ export function checkProtocolVersion(req: IncomingMessage): void {
   const version = req.headers["mcp-protocol-version"];
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(String(version)))
     throw new TransportError("unsupported_protocol_version", `Bad Request: Unsupported protocol version: ${String(version).slice(0, 32)} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`);
+}
+
+const QUERY_CREDENTIALS = ["access_token", "api_key", "apikey", "token", "key"];
+
+/** RFC 6750 §2: one credential, in one header, never in the query string. */
+export function checkCredentialShape(req: IncomingMessage, query: string): void {
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new InvalidRequestError("Multiple Authorization headers");
+  if ((req.headersDistinct["x-api-key"]?.length ?? 0) > 1) throw new InvalidRequestError("Multiple API key headers");
+  const params = query ? new URLSearchParams(query) : undefined;
+  if (params && QUERY_CREDENTIALS.some((k) => params.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
+  if (req.headers.authorization !== undefined && req.headers["x-api-key"] !== undefined)
+    throw new InvalidRequestError("Send one credential: an API key or an Authorization header, not both");
 }

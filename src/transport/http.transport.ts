@@ -14,7 +14,8 @@ import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
 import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
 import { HttpDrain } from "./http-drain";
-import { BodyTooLarge, admissionFacts, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
+import { BodyTooLarge, admissionFacts, checkCredentialShape, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
+import { serveOAuthCallback } from "./oauth-callback.route";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
 import type { RedisSessionOptions } from "./redis-session-registry";
@@ -82,7 +83,6 @@ export interface HttpListening {
 
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-const QUERY_CREDENTIALS = ["access_token", "api_key", "apikey", "token", "key"];
 const MAX_DEPTH = 64;
 /** Wider than any protocol message needs; tool arguments have their own, smaller cap (MAX_INPUT_KEYS). */
 const MAX_WIDTH = 10_000;
@@ -163,6 +163,8 @@ export class HttpHost {
     const pathname = q === -1 ? target : target.slice(0, q);
     if (!this.originAllowed(req)) throw new TransportError("origin_not_allowed", "Forbidden: Host or Origin not allowed");
     if (pathname === WELL_KNOWN || pathname === `${WELL_KNOWN}${this.path}`) return this.serveMetadata(req, res);
+    const integrations = this.pipeline.def.integrations;
+    if (integrations && pathname === integrations.callbackPath) return serveOAuthCallback(req, res, integrations, q === -1 ? "" : target.slice(q + 1));
     if (pathname !== this.path) {
       if (next) return next();
       throw new TransportError("route_not_found", "Not found");
@@ -287,13 +289,4 @@ export class HttpHost {
     res.writeHead(200, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(meta));
   }
-}
-
-function checkCredentialShape(req: IncomingMessage, query: string): void {
-  if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new InvalidRequestError("Multiple Authorization headers");
-  if ((req.headersDistinct["x-api-key"]?.length ?? 0) > 1) throw new InvalidRequestError("Multiple API key headers");
-  const params = query ? new URLSearchParams(query) : undefined;
-  if (params && QUERY_CREDENTIALS.some((k) => params.has(k))) throw new InvalidRequestError("Credentials in the query string are not accepted");
-  if (req.headers.authorization !== undefined && req.headers["x-api-key"] !== undefined)
-    throw new InvalidRequestError("Send one credential: an API key or an Authorization header, not both");
 }

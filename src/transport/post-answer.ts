@@ -3,6 +3,7 @@ import type { ServerResponse } from "node:http";
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Relay } from "../core/connection";
+import { httpStatusForRpcError } from "../errors";
 import type { Answer, Inbound, RequestPipeline } from "../core/request-pipeline";
 import type { HttpSession } from "./http-session";
 import { ResumableStream } from "./resumable-stream";
@@ -60,7 +61,9 @@ async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbou
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...s.headers });
+  // A lone error answer keeps its HTTP meaning (an identity provider outage inside a call is a 503).
+  const lone = !Array.isArray(body) && "error" in body ? httpStatusForRpcError(body.error) : { status: 200, headers: {} };
+  res.writeHead(lone.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...lone.headers, ...s.headers });
   res.end(text);
 }
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   AuthenticationError,
@@ -123,7 +125,20 @@ describe("docs: the example programs run", function () {
   this.timeout(60_000);
   const examples = path.join(ROOT, "docs", "examples");
   const programs = readdirSync(examples).filter((f) => f.endsWith(".ts") && /require\.main === module/.test(readFileSync(path.join(examples, f), "utf8")));
-  const ENV = { API_KEY: "sk-docs-example", JWT_SECRET: "docs-example-secret-of-32-bytes!!", MCPCRAFT_LOG_LEVEL: "error" };
+  // What the examples read from the environment; nothing here is contacted at start-up (discovery is lazy).
+  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "docs-examples-")), "client-key.pem");
+  writeFileSync(keyFile, generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }));
+  const ENV = {
+    API_KEY: "sk-docs-example",
+    JWT_SECRET: "docs-example-secret-of-32-bytes!!",
+    MCPCRAFT_LOG_LEVEL: "error",
+    OAUTH_ISSUER: "http://127.0.0.1:9",
+    GITHUB_CLIENT_ID: "docs-example-github",
+    GITHUB_CLIENT_SECRET: "docs-example-github-secret",
+    MCP_CLIENT_SECRET: "docs-example-client-secret",
+    INTROSPECTION_CLIENT_SECRET: "docs-example-introspection-secret",
+    MCP_CLIENT_KEY_PEM: keyFile,
+  };
 
   it("finds the programs", () => assert.ok(programs.length >= 5, programs.join(", ")));
 

@@ -5,7 +5,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
 
 export interface IdpResponse {
   status: number;
-  /** The parsed body, or `undefined` when the status is not 200. */
+  /** The parsed body, or `undefined` when the status is not 200 (nor a 4xx asked for with `errorBodies`). */
   body?: unknown;
 }
 
@@ -62,10 +62,12 @@ async function readBounded(res: Response): Promise<string> {
  * const { status, body } = await fetchIdpJson(url, { method: "GET" }, 3000)
  * ```
  */
-export async function fetchIdpJson(url: URL, init: RequestInit, timeoutMs: number): Promise<IdpResponse> {
+export async function fetchIdpJson(url: URL, init: RequestInit, timeoutMs: number, options: { errorBodies?: boolean } = {}): Promise<IdpResponse> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const res = await fetch(url, { ...init, signal, redirect: "manual" });
+    // A token endpoint says why it refused in a 4xx JSON body (RFC 6749 §5.2); unreadable, it is just the status.
+    if (options.errorBodies && res.status >= 400 && res.status < 500) return { status: res.status, body: await readBounded(res).then(JSON.parse).catch(() => undefined) };
     if (res.status !== 200) {
       await res.body?.cancel().catch(() => undefined);
       return { status: res.status };

@@ -1,4 +1,4 @@
-import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from "node:crypto";
 import { ConfigurationError } from "../../errors";
 
 /** Key material as users hold it: a PEM/JWK for public keys, a string or bytes for HMAC secrets, or a KeyObject. */
@@ -172,4 +172,60 @@ export function buildKeyRing(input: KeyRingInput): { keys: RingKey[]; algorithms
   for (const alg of algorithms)
     if (!ring.some((k) => k.algorithms.includes(alg))) throw new ConfigurationError(`${where}: no key can verify ${alg}`);
   return { keys: ring, algorithms };
+}
+
+/** A key the server signs with: an HMAC secret or a private key, with the one algorithm it signs. */
+export interface SigningKey {
+  alg: string;
+  key: KeyObject;
+  kid?: string;
+}
+
+export interface SigningKeyInput {
+  secret?: string | Buffer | KeyObject;
+  privateKey?: string | Buffer | KeyObject | JsonWebKey;
+  algorithm?: string;
+  kid?: string;
+}
+
+function toPrivateKey(material: string | Buffer | KeyObject | JsonWebKey, where: string): KeyObject {
+  try {
+    if (material instanceof KeyObject) {
+      if (material.type !== "private") throw new ConfigurationError(`${where}: expected a private key, got a ${material.type} key`);
+      return material;
+    }
+    if (typeof material === "string" || Buffer.isBuffer(material)) return createPrivateKey(material);
+    return createPrivateKey({ key: material, format: "jwk" });
+  } catch (err) {
+    if (err instanceof ConfigurationError) throw err;
+    throw new ConfigurationError(`${where}: not a valid private key (PEM, JWK or KeyObject)`);
+  }
+}
+
+/**
+ * The signing side of {@link buildKeyRing}, with the same rules: no `none`, an HMAC secret at least as long as
+ * its hash, RSA of 2048 bits or more, EC on the curve its algorithm names. A private key's algorithm defaults
+ * from its type (RS256, PS256, ES256/384/512), a secret's to HS256.
+ *
+ * @example
+ * ```ts
+ * const { key, alg } = buildSigningKey({ privateKey: process.env.SERVICE_KEY_PEM }, "signServiceToken")
+ * ```
+ */
+export function buildSigningKey(input: SigningKeyInput, where: string): SigningKey {
+  if ((input.secret === undefined) === (input.privateKey === undefined)) throw new ConfigurationError(`${where}: give exactly one of secret or privateKey`);
+  if (input.secret !== undefined) {
+    if (input.secret === "" || (Buffer.isBuffer(input.secret) && input.secret.length === 0)) throw new ConfigurationError(`${where}: secret is empty`);
+    const alg = input.algorithm ?? "HS256";
+    checkAlgorithms([alg], where);
+    const key = toSecretKey(input.secret, where);
+    checkKeyFits(key, alg, where);
+    return { alg, key, kid: input.kid };
+  }
+  const key = toPrivateKey(input.privateKey!, where);
+  const publicKey = createPublicKey(key);
+  const alg = input.algorithm ?? defaultAlgorithmFor(publicKey);
+  checkAlgorithms([alg], where);
+  checkKeyFits(publicKey, alg, where);
+  return { alg, key, kid: input.kid };
 }
