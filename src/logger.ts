@@ -87,14 +87,14 @@ export function createDefaultLogger(level = process.env.MCPCRAFT_LOG_LEVEL ?? "i
     return pinoLogger;
   };
   const rank = LEVELS[known];
-  const at = (name: keyof Logger) => (fields: Record<string, unknown>, message?: string) => {
+  const at = (name: "debug" | "info" | "warn" | "error") => (fields: Record<string, unknown>, message?: string) => {
     if (LEVELS[name] >= rank) real()[name](fields, message);
   };
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), isLevelEnabled: (name) => LEVELS[name] >= rank };
 }
 
 /** pino's numeric levels; anything unknown (a typo) falls back to info, "silent" drops everything. */
 const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
 /** A logger that drops everything. */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, isLevelEnabled: () => false };

@@ -57,6 +57,14 @@ export class AuditTrail {
   ) {}
 
   /** `log: false` skips the logger (the caller reports the event itself, e.g. stdio's single start-up line). */
+  /**
+   * Whether an event of this type goes anywhere (the hook, or a logger at its level): `auth.success` happens on
+   * every request, and building it for a debug line nobody writes was a measurable share of the request path.
+   */
+  wants(type: AuditEvent["type"]): boolean {
+    return !!this.hook || !DEBUG_EVENTS.has(type) || this.logger.isLevelEnabled?.("debug") !== false;
+  }
+
   emit(input: AuditEventInput, options: { log?: boolean } = {}): void {
     const event = { ...input, time: Date.now() } as AuditEvent;
     // pino stamps its own `time`; a second one would make the line's JSON carry the key twice.

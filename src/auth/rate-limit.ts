@@ -70,10 +70,11 @@ export class AuthFailureLimiter implements RateLimitStore {
   }
 
   /** Throws `RateLimitedError` (429) when this client is blocked; `facts` go into the audit event. */
-  async check(client: string, facts: AuditFacts = {}): Promise<void> {
+  /** `facts` may be a function: the event is built only for a client that is actually blocked. */
+  async check(client: string, facts: AuditFacts | (() => AuditFacts) = {}): Promise<void> {
     const wait = await this.blockedFor(client);
     if (wait > 0) {
-      this.audit.emit({ type: "ratelimit.blocked", ...facts, ip: client, retryAfterSeconds: wait });
+      this.audit.emit({ type: "ratelimit.blocked", ...(typeof facts === "function" ? facts() : facts), ip: client, retryAfterSeconds: wait });
       throw new RateLimitedError(wait);
     }
   }

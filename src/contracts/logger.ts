@@ -4,4 +4,6 @@ export interface Logger {
   info(fields: Record<string, unknown>, message?: string): void;
   warn(fields: Record<string, unknown>, message?: string): void;
   error(fields: Record<string, unknown>, message?: string): void;
+  /** pino's own: whether a line at this level would be written. Lets callers skip building one that would not. */
+  isLevelEnabled?(level: "debug" | "info" | "warn" | "error"): boolean;
 }
