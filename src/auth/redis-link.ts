@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { connectRedis } from "./redis-connect";
 
 /**
  * The Redis connection of a limiter: the user's ioredis client, or one opened here from a `redis://` URL (and then
@@ -12,7 +13,7 @@ export class RedisLink {
 
   static open(spec: Redis | string): RedisLink {
     if (typeof spec !== "string") return new RedisLink(spec, false);
-    const client = new (require("ioredis") as typeof import("ioredis")).Redis(spec, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const client = connectRedis(spec, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     // ioredis emits "error" while reconnecting; the limiters report degradation themselves.
     client.on("error", () => {});
     return new RedisLink(client, true);

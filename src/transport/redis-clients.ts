@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { connectRedis } from "../auth/redis-connect";
 
 /**
  * The two connections shared sessions need: commands (and publishing), and one in subscriber mode. A URL gets
@@ -8,7 +9,7 @@ import type { Redis } from "ioredis";
 export function redisPair(redis: Redis | string, onError: (err: Error) => void): { commands: Redis; listener: Redis; owned: Redis[] } {
   // ioredis is loaded only when Redis is configured: it costs ~46 ms of start-up for everyone else.
   const commands =
-    typeof redis === "string" ? new (require("ioredis") as typeof import("ioredis")).Redis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : redis;
+    typeof redis === "string" ? connectRedis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : redis;
   const listener = commands.duplicate();
   const owned = typeof redis === "string" ? [commands, listener] : [listener];
   // ioredis emits "error" while reconnecting; the registry reports and refuses (503) while it is down.

@@ -22,6 +22,9 @@ export class SessionStore {
     const session = this.sessions.get(id);
     if (!session || session.principal !== principal) return undefined;
     session.lastSeen = Date.now();
+    // Recency is the map's order, not the clock: sessions used within one millisecond must still rank.
+    this.sessions.delete(id);
+    this.sessions.set(id, session);
     return session;
   }
 
@@ -42,7 +45,6 @@ export class SessionStore {
   makeRoomFor(principal: string): void {
     const own = [...this.sessions.values()].filter((s) => s.principal === principal);
     if (own.length < this.perPrincipal) return;
-    own.sort((a, b) => a.lastSeen - b.lastSeen);
     for (const s of own.slice(0, own.length - this.perPrincipal + 1)) s.close();
   }
 

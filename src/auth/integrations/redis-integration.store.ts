@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { connectRedis } from "../redis-connect";
 import type { IntegrationStore } from "./integration-store";
 
 /**
@@ -18,7 +19,7 @@ export class RedisIntegrationStore implements IntegrationStore {
   constructor(options: { redis: Redis | string; prefix?: string }) {
     // ioredis is loaded only when a Redis store is configured, as for the rate limiter.
     this.owned = typeof options.redis === "string";
-    this.redis = typeof options.redis === "string" ? new (require("ioredis") as typeof import("ioredis")).Redis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
+    this.redis = typeof options.redis === "string" ? connectRedis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
     this.prefix = options.prefix ?? "mcpcraft:integrations:";
   }
 
