@@ -7,6 +7,7 @@ import { ConfigurationError, SessionStoreUnavailableError, TransportError } from
 import { HttpSession, type SessionSharing } from "./http-session";
 import type { MemorySessionSettings } from "./memory-session-registry";
 import { redisPair } from "./redis-clients";
+import { useStamp } from "./use-stamp";
 import { RedisEventStore } from "./redis-event-store";
 import type { StreamMirror } from "./resumable-stream";
 import { SessionBus, type BusMessage } from "./session-bus";
@@ -104,7 +105,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     const standaloneId = randomUUID();
     const key = this.keys.hash(id);
     const owner = this.keys.owner(principal);
-    const now = Date.now();
+    const now = useStamp();
     const m = this.redis.multi().hset(key, { p: bindingOf(id, principal), sa: standaloneId }).expire(key, this.ttl);
     // The principal's sessions by last use, deployment-wide: beyond the cap, the least recently used ones go.
     m.zadd(owner, now, id).zremrangebyscore(owner, "-inf", now - this.ttl * 1000).expire(owner, this.ttl).zrange(owner, "0", String(-(this.settings.maxSessionsPerPrincipal + 1)));
@@ -196,7 +197,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (!stale && Date.now() - last.at < (this.ttl * 1000) / 4) return true;
     const sid = session.id;
     const m = this.redis.multi().hgetall(this.keys.hash(sid)).expire(this.keys.hash(sid), this.ttl).expire(this.keys.subs(sid), this.ttl);
-    const [hash, , , , subs] = await this.exec(m.zadd(this.keys.owner(session.principal), "XX", Date.now(), sid).smembers(this.keys.subs(sid)));
+    const [hash, , , , subs] = await this.exec(m.zadd(this.keys.owner(session.principal), "XX", useStamp(), sid).smembers(this.keys.subs(sid)));
     const alive = !!(hash as Record<string, string> | null)?.p;
     if (!alive) session.close();
     else {
