@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { AuditFacts } from "../auth/audit";
 import type { AuthFailureLimiter } from "../auth/rate-limit";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
@@ -13,6 +13,7 @@ import { exceedsShape } from "../schema/input-validator";
 import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
 import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
+import { readMessage } from "./json-rpc-message";
 import { HttpDrain } from "./http-drain";
 import { BodyTooLarge, admissionFacts, checkCredentialShape, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
 import { serveOAuthCallback } from "./oauth-callback.route";
@@ -253,10 +254,9 @@ export class HttpHost {
     if (list.length === 0) throw new InvalidRequestError("Invalid Request: empty batch");
     const messages: JSONRPCMessage[] = [];
     for (const item of list) {
-      const parsed = JSONRPCMessageSchema.safeParse(item);
-      if (!parsed.success) throw new TransportError("invalid_message", "Parse error: Invalid JSON-RPC message");
-      // The parsed copy, not the input: zod drops nothing we read, and `__proto__` keys cannot ride along.
-      messages.push(parsed.data);
+      const message = readMessage(item);
+      if (!message) throw new TransportError("invalid_message", "Parse error: Invalid JSON-RPC message");
+      messages.push(message);
     }
     return { messages, batch };
   }

@@ -70,18 +70,20 @@ async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbou
 async function answerStream(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
   const resumable = !!s.eventStore && !!s.session && inbound.connection.protocolVersion >= RESUMABLE_FROM;
   const sse = new SseStream(res, s.headers, s.keepAliveMs);
-  const stream = new ResumableStream(randomUUID(), sse, resumable ? s.eventStore : undefined, resumable, resumable ? s.session!.sharing?.mirror : undefined);
+  // An id only a resumable stream needs: it names the stream in the event store.
+  const stream = new ResumableStream(resumable ? randomUUID() : "", sse, resumable ? s.eventStore : undefined, resumable, resumable ? s.session!.sharing?.mirror : undefined);
   if (resumable) {
     sse.prime(await s.eventStore!.storeEvent(stream.id, {} as JSONRPCMessage), s.retryInterval);
     s.session!.track(stream);
   }
+  const scope: Inbound = { ...inbound, relay: stream };
+  const answer = async (m: JSONRPCMessage) => {
+    const reply = await pipeline.handle(m, scope);
+    if (reply) await stream.send(reply);
+  };
   try {
-    await Promise.all(
-      messages.map(async (m) => {
-        const answer = await pipeline.handle(m, { ...inbound, relay: stream });
-        if (answer) await stream.send(answer);
-      }),
-    );
+    if (messages.length === 1) await answer(messages[0]);
+    else await Promise.all(messages.map(answer));
   } finally {
     stream.finish();
     s.session?.untrack(stream);

@@ -19,19 +19,14 @@ export class SseStream {
   constructor(
     private readonly res: ServerResponse,
     headers: Record<string, string>,
-    keepAliveMs: number | undefined,
+    private readonly keepAliveMs: number | undefined,
   ) {
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
     // Most answers are ready within this turn of the event loop: corked, the headers, the event and the end of
     // the stream leave in one write (three syscalls were a quarter of the server's CPU in bench/ profiles). A
     // slower answer still shows the client its 200 right after this turn.
     res.cork();
-    setImmediate(() => this.uncork(true));
-    res.once("close", () => this.stop());
-    if (keepAliveMs && keepAliveMs > 0) {
-      this.keepAlive = setInterval(() => this.write(": keepalive\n\n"), keepAliveMs);
-      this.keepAlive.unref();
-    }
+    this.flush = setImmediate(() => this.uncork(true));
   }
 
   /** False once the client went away or the stream was ended. */
@@ -63,13 +58,27 @@ export class SseStream {
 
   private corked = true;
   private wrote = false;
+  private flush?: NodeJS.Immediate;
 
-  private uncork(flushHeaders: boolean): void {
+  private uncork(afterTurn: boolean): void {
     if (!this.corked) return;
     this.corked = false;
+    if (this.flush) clearImmediate(this.flush);
+    this.flush = undefined;
     // `headersSent` turns true at writeHead(), long before anything leaves: track the first write ourselves.
-    if (flushHeaders && this.open && !this.wrote) this.res.flushHeaders();
+    if (afterTurn && this.open && !this.wrote) this.res.flushHeaders();
     this.res.uncork();
+    // Only a stream still open after its first turn needs keep-alive comments: the timer per answer, armed for
+    // answers that were over before it could fire, showed in profiles.
+    if (afterTurn && this.open) this.armKeepAlive();
+  }
+
+  private armKeepAlive(): void {
+    const every = this.keepAliveMs;
+    if (!every || every <= 0) return;
+    this.keepAlive = setInterval(() => this.write(": keepalive\n\n"), every);
+    this.keepAlive.unref();
+    this.res.once("close", () => this.stop());
   }
 
   private stop(): void {

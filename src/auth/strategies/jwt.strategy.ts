@@ -9,6 +9,7 @@ import { bearerToken, hasAuthorizationHeader } from "../token/bearer-token";
 import { BoundedCache, type CacheStats } from "../token/bounded-cache";
 import { rolesFrom, safeClaims, scopesFrom } from "../token/claims";
 import { durationSeconds } from "../token/duration";
+import { PrincipalMemo } from "../token/principal-memo";
 import { buildKeyRing, type KeyMaterial, type RingKey } from "../token/jwt-key-ring";
 import { inspectJws, looksLikeJws, type JwsHeader } from "../token/jwt-shape";
 import { tokenDigest, verifiedCacheEntries, verifiedUntil, type VerifiedCacheOption } from "../token/verified-cache";
@@ -93,6 +94,7 @@ export class JwtStrategy implements AuthStrategy {
   private readonly now: () => number;
   /** Verified claims by token digest; the context is rebuilt from them, so no caller shares an object. */
   private readonly cache: BoundedCache<Record<string, unknown>>;
+  private readonly principals = new PrincipalMemo();
 
   constructor(@inject(JWT_OPTIONS, { isOptional: true }) options?: JwtStrategyOptions) {
     const opts = options ?? {};
@@ -229,6 +231,10 @@ export class JwtStrategy implements AuthStrategy {
   }
 
   private context(claims: Record<string, unknown>, token: string): AuthContext {
+    return { ...this.principals.of(claims, (c) => this.principal(c)), token };
+  }
+
+  private principal(claims: Record<string, unknown>): AuthContext {
     const subject = claims.sub as string;
     let scopes = scopesFrom(claims, this.scopesClaim);
     if (scopes.length === 0 && this.scopesClaim === "scope") scopes = scopesFrom(claims, "scp");
@@ -239,7 +245,6 @@ export class JwtStrategy implements AuthStrategy {
       claims: safeClaims(claims),
       strategy: this.name,
       expiresAt: claims.exp as number,
-      token,
       context: { service: subject },
     };
   }

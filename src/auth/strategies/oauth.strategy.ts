@@ -5,7 +5,9 @@ import type { AuthStrategy, ProtectedResourceMetadata } from "../auth-strategy";
 import { AcceptedAudiences, audienceMatches } from "../token/audience";
 import { bearerToken, hasAuthorizationHeader } from "../token/bearer-token";
 import { BoundedCache, type CacheStats } from "../token/bounded-cache";
-import { rolesFrom, safeClaims, scopesFrom } from "../token/claims";
+import { safeClaims } from "../token/claims";
+import { PrincipalMemo } from "../token/principal-memo";
+import { oauthPrincipal } from "./oauth-principal";
 import { idpUrl } from "../token/idp-fetch";
 import { JwksVerifier } from "../token/jwks-verifier";
 import { inspectJws, looksLikeJws } from "../token/jwt-shape";
@@ -63,6 +65,7 @@ export class OAuthStrategy implements AuthStrategy {
   private readonly metadata?: ProtectedResourceMetadata;
   private readonly now: () => number;
   private readonly cache: BoundedCache<CachedVerdict>;
+  private readonly principals = new PrincipalMemo();
   private readonly inflight = new Map<string, Promise<Record<string, unknown>>>();
 
   constructor(@inject(OAUTH_OPTIONS, { isOptional: true }) options?: OAuthStrategyOptions) {
@@ -272,23 +275,11 @@ export class OAuthStrategy implements AuthStrategy {
   }
 
   private context(claims: Record<string, unknown>, token: string): AuthContext {
-    const safe = safeClaims(claims);
-    const subject = String(claims.sub);
-    const roles = rolesFrom(claims, this.rolesClaim);
-    let scopes = scopesFrom(claims, this.scopesClaim);
-    if (scopes.length === 0 && this.scopesClaim === "scope") scopes = scopesFrom(claims, "scp");
-    const missing = this.requiredScopes.filter((s) => !scopes.includes(s));
+    const principal = this.principals.of(claims, (c) => oauthPrincipal(c, this.name, this.rolesClaim, this.scopesClaim));
+    const missing = this.requiredScopes.filter((s) => !principal.scopes.includes(s));
     if (missing.length > 0) throw new InsufficientScopeError([...this.requiredScopes], missing);
-    const exp = claims.exp;
-    return {
-      subject,
-      roles,
-      scopes,
-      claims: safe,
-      strategy: this.name,
-      ...(typeof exp === "number" ? { expiresAt: exp } : {}),
-      token,
-      context: { user: { ...safeClaims(claims), id: subject, roles: [...roles], scopes: [...scopes], token } },
-    };
+    // The guide's `context.user.token`: added per request, as the token itself, so the shared principal holds none.
+    return { ...principal, token, context: { user: { ...(principal.context!.user as Record<string, unknown>), token } } };
   }
+
 }

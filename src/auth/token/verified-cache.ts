@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { ConfigurationError } from "../../errors";
 
 /**
@@ -37,7 +37,8 @@ export function verifiedCacheEntries(option: unknown, where: string, countName =
  * a heap snapshot or a debugging dump of the cache shows no usable token.
  */
 export function tokenDigest(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("base64url");
+  // One-shot crypto.hash: a third of createHash().update().digest() on a token-sized input.
+  return hash("sha256", token, "base64url");
 }
 
 const own = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);

@@ -60,14 +60,12 @@ describe("JwtStrategy verified-token cache", () => {
     });
     assert.equal(verifies, 1, "jsonwebtoken.verify ran once for two requests");
     assert.deepEqual(s.cacheStats(), { entries: 1, maxEntries: 10_000, hits: 1, misses: 1 });
-    // The same context as the full path, field for field, in objects of its own.
+    // The same context as the full path, field for field: a top level of its own over one frozen, shared principal.
     assert.deepEqual(second, first);
     assert.equal(second.token, token);
     assert.equal(second.strategy, "jwt");
     assert.notEqual(second, first);
-    assert.notEqual(second.roles, first.roles);
-    assert.notEqual(second.claims, first.claims);
-    assert.notEqual(second.context, first.context);
+    for (const part of [second.roles, second.scopes, second.claims, second.context]) assert.ok(Object.isFrozen(part));
   });
 
   it("a caller mutating the returned context does not change the next hit", async () => {
@@ -75,12 +73,13 @@ describe("JwtStrategy verified-token cache", () => {
     const token = mint({ sub: "svc:a", roles: ["reader"], realm: { groups: ["g"] } });
     const pristine = await s.authenticate(bearer(token));
     const hit = await s.authenticate(bearer(token));
-    hit.roles.push("admin");
-    hit.scopes.push("everything");
+    assert.throws(() => hit.roles.push("admin"), TypeError);
+    assert.throws(() => hit.scopes.push("everything"), TypeError);
+    assert.throws(() => (hit.claims.realm as { groups: string[] }).groups.push("wheel"), TypeError);
+    assert.throws(() => (hit.claims.sub = "svc:root"), TypeError);
+    assert.throws(() => (hit.context!.service = "svc:root"), TypeError);
     hit.subject = "svc:root";
-    (hit.claims.realm as { groups: string[] }).groups.push("wheel");
-    hit.claims.sub = "svc:root";
-    hit.context!.service = "svc:root";
+    hit.roles = ["admin"];
     const next = await s.authenticate(bearer(token));
     assert.deepEqual(next, pristine);
     assert.equal(s.cacheStats().hits, 2);

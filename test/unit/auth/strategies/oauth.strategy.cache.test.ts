@@ -49,7 +49,7 @@ describe("OAuthStrategy verified-token cache", function () {
   });
 
   describe("JWTs verified against the JWKS", () => {
-    it("answers a token seen before from the cache, with the full path's context in objects of its own", async () => {
+    it("answers a token seen before from the cache, with the full path's context, frozen below the top level", async () => {
       const s = await warm(withJwks());
       const token = idp.mint({ sub: "alice", roles: ["admin"], scope: "repo:read", org: { teams: ["core"] } });
       const before = s.cacheStats();
@@ -60,11 +60,12 @@ describe("OAuthStrategy verified-token cache", function () {
       assert.deepEqual(hit, full);
       assert.equal(hit.token, token);
       assert.equal(hit.expiresAt, full.expiresAt);
-      // A caller mutating what it got does not change what the next caller gets.
-      hit.roles.push("root");
-      (hit.claims.org as { teams: string[] }).teams.push("wheel");
-      (hit.context!.user as { roles: string[] }).roles.push("root");
+      // What callers share is frozen, and what is their own (the top level, context.user) changes nothing for the next.
+      assert.throws(() => hit.roles.push("root"), TypeError);
+      assert.throws(() => (hit.claims.org as { teams: string[] }).teams.push("wheel"), TypeError);
+      assert.throws(() => (hit.context!.user as { roles: string[] }).roles.push("root"), TypeError);
       hit.subject = "mallory";
+      (hit.context!.user as { id: string }).id = "mallory";
       assert.deepEqual(await s.authenticate(bearer(token)), full);
     });
 

@@ -450,8 +450,8 @@ describe("OAuthStrategy", function () {
       const results = await Promise.all(Array.from({ length: 20 }, () => s.authenticate(bearer(token))));
       assert.ok(results.every((ctx) => ctx.subject === "carol"));
       assert.equal(idp.stats.introspectionRequests - calls, 1);
-      // Each caller gets its own context objects.
-      results[0].roles.push("mutated");
+      // They share one frozen principal: no caller can change what the others see.
+      assert.throws(() => results[0].roles.push("mutated"), TypeError);
       assert.deepEqual(results[1].roles, []);
     });
 
