@@ -33,6 +33,7 @@ export interface Summary {
   mismatches: number;
   cpuMicrosPerReq: number;
   coldStartMs: number;
+  firstAnswerMs: number;
   idleRssMB: number;
   loadedRssMB: number;
   answerBytes: number;
@@ -75,6 +76,7 @@ export function summarise(
       mismatches: sum((m) => m.mismatches),
       cpuMicrosPerReq: of((m) => m.cpuMicrosPerReq),
       coldStartMs: of((m) => m.coldStartMs),
+      firstAnswerMs: of((m) => m.firstAnswerMs),
       idleRssMB: of((m) => m.idleRssMB),
       loadedRssMB: of((m) => m.loadedRssMB),
       answerBytes: of((m) => m.answerBytes),
@@ -96,7 +98,7 @@ export function summarise(
 
 /** The results as a Markdown table (the same text goes to the terminal and into bench/README.md). */
 export function table(summaries: Summary[], baselines: readonly { id: string; name: string }[]): string {
-  const head = ["server", "req/s", "p50 ms", "p99 ms", "errors / non-2xx / bad body", "server CPU µs/req", "answer bytes", "cold start ms", "RSS idle → loaded MB", "others' CPU (cores)", "runs used", ...baselines.map((b) => `× ${b.name}`)];
+  const head = ["server", "req/s", "p50 ms", "p99 ms", "errors / non-2xx / bad body", "server CPU µs/req", "answer bytes", "cold start ms", "first answer ms", "RSS idle → loaded MB", "others' CPU (cores)", "runs used", ...baselines.map((b) => `× ${b.name}`)];
   const rows = summaries.map((s) => [
     s.label,
     fmt(s.reqPerSec),
@@ -106,6 +108,7 @@ export function table(summaries: Summary[], baselines: readonly { id: string; na
     fmt(s.cpuMicrosPerReq),
     fmt(s.answerBytes),
     fmt(s.coldStartMs),
+    fmt(s.firstAnswerMs),
     `${fmt(s.idleRssMB)} → ${fmt(s.loadedRssMB)}`,
     fmt(s.maxOtherCpuCores, 2),
     `${s.runs}/${s.runsCompleted}`,

@@ -12,6 +12,11 @@ export interface ServerMeasurement extends ServerRef {
   round: number;
   /** Spawn → ready; what "ready" means is the workload's (listening line, or first answer over stdio). */
   coldStartMs?: number;
+  /**
+   * Spawn → the first answered request (after the session opened, for stateful servers): what a lazily loaded
+   * library moves out of the cold start lands here, so the two are read together.
+   */
+  firstAnswerMs?: number;
   /** RSS before the first measured request. */
   idleRssMB?: number;
   /** Why this measurement has no figures. */

@@ -8,12 +8,14 @@ export interface StartupFigure {
   /** What the cold start runs until: the HTTP servers' "listening" line, or a stdio server's first answer. */
   until: "listening" | "initialize answered";
   coldStartMs: number;
+  /** Spawn → the first answered request, where the workload records it (HTTP load). */
+  firstAnswerMs?: number;
   idleRssMB: number;
 }
 
 export function startupTable(figures: StartupFigure[]): string {
-  const rows = figures.map((f) => [f.label, f.workload, f.until, fmt(f.coldStartMs), fmt(f.idleRssMB)]);
-  return markdownTable(["server", "workload", "cold start until", "cold start ms", "idle RSS MB"], rows, 3);
+  const rows = figures.map((f) => [f.label, f.workload, f.until, fmt(f.coldStartMs), f.firstAnswerMs === undefined ? "" : fmt(f.firstAnswerMs), fmt(f.idleRssMB)]);
+  return markdownTable(["server", "workload", "cold start until", "cold start ms", "first answer ms", "idle RSS MB"], rows, 3);
 }
 
 export function startupChart(figures: StartupFigure[]): BarChart {

@@ -32,6 +32,7 @@ async function measure(spec: HttpLoadSpec, contender: Contender, m: Measurement,
     const token = signToken(secret);
     const headers = contender.session ? await openSession(server.url, token) : baseHeaders(token);
     m.answerBytes = await probe(server.url, headers, spec.request);
+    m.firstAnswerMs = performance.now() - server.startedAt;
     if (settings.warmup > 0) await runLoad(server.url, headers, spec.request, settings.warmup, settings.connections);
     const before = await server.stats();
     const window = openCpuWindow();
@@ -83,7 +84,7 @@ export async function runHttpLoad(spec: HttpLoadSpec, ctx: WorkloadContext): Pro
     text: `${table(summaries, BASELINES)}\n\nRatios (req/s, higher is faster; CPU per request, lower is cheaper):\n${ratioText}`,
     data: { request: spec.request.name, summary: summaries, ratios, measurements },
     charts: [chartOf(spec, summaries)],
-    startups: summaries.map((s) => ({ label: s.label, workload: spec.name, until: "listening", coldStartMs: s.coldStartMs, idleRssMB: s.idleRssMB })),
+    startups: summaries.map((s) => ({ label: s.label, workload: spec.name, until: "listening", coldStartMs: s.coldStartMs, firstAnswerMs: s.firstAnswerMs, idleRssMB: s.idleRssMB })),
     problems: failed + wrong,
   };
 }

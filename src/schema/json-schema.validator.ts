@@ -1,4 +1,5 @@
-import Ajv2020 from "ajv/dist/2020";
+import type Ajv2020 from "ajv/dist/2020";
+import type { ValidateFunction } from "ajv/dist/2020";
 import { ConfigurationError } from "../errors";
 import { shapeError, type InputValidator, type ValidationResult } from "./input-validator";
 
@@ -13,6 +14,15 @@ let checking: Ajv2020 | undefined;
  * start-up) buys nothing there; the map's own shape is checked in {@link propertyMapToSchema}.
  */
 let trusting: Ajv2020 | undefined;
+/** ajv (~50 ms to load) is required with the first schema that needs compiling. */
+function newAjv(options: ConstructorParameters<typeof Ajv2020>[0]): Ajv2020 {
+  const Ajv = (require("ajv/dist/2020") as { default: typeof Ajv2020 }).default;
+  return new Ajv(options);
+}
+
+/** Annotation-only property specs: a schema made of checked type lists and these cannot fail to compile. */
+const PLAIN_SPEC_KEYS = new Set(["type", "description", "optional"]);
+
 const JSON_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
 /** A property map's entries are objects, so a string `type` (or `$schema`/`$ref`) marks a full JSON Schema. */
@@ -36,20 +46,28 @@ export function propertyMapToSchema(map: PropertyMap): Record<string, unknown> {
   return { type: "object", properties, required, additionalProperties: false };
 }
 
+function isPlainMap(map: Record<string, unknown> | undefined): boolean {
+  return map === undefined || Object.values(map).every((spec) => Object.keys(spec as object).every((k) => PLAIN_SPEC_KEYS.has(k)));
+}
+
 /** Accepts a property map or a full JSON Schema (object-typed) and compiles it once with ajv. */
 export function jsonSchemaValidator(input: Record<string, unknown> | undefined, owner: string): InputValidator {
   const own = input === undefined || !isJsonSchema(input);
   const schema = input === undefined ? { type: "object", properties: {}, additionalProperties: false } : own ? propertyMapToSchema(input as PropertyMap) : input;
   if (schema.type !== "object") throw new ConfigurationError(`${owner}: an input schema must have type "object"`);
-  const ajv = own ? (trusting ??= new Ajv2020({ ...OPTIONS, validateSchema: false })) : (checking ??= new Ajv2020(OPTIONS));
   // ajv fills defaults in place: only a schema with defaults needs the caller's object copied first.
   const fillsDefaults = JSON.stringify(schema).includes('"default"');
-  let check;
-  try {
-    check = ajv.compile(schema);
-  } catch (err) {
-    throw new ConfigurationError(`${owner}: invalid input JSON Schema: ${(err as Error).message}`);
-  }
+  const compile = (): ValidateFunction => {
+    const ajv = own ? (trusting ??= newAjv({ ...OPTIONS, validateSchema: false })) : (checking ??= newAjv(OPTIONS));
+    try {
+      return ajv.compile(schema);
+    } catch (err) {
+      throw new ConfigurationError(`${owner}: invalid input JSON Schema: ${(err as Error).message}`);
+    }
+  };
+  // Anything that could fail to compile is compiled now, so a bad schema stops the server at start-up; a
+  // guide-style property map (types and descriptions only) cannot, and waits for its tool's first call.
+  let check = own && isPlainMap(input) ? undefined : compile();
   return {
     schema,
     async validate(value: unknown): Promise<ValidationResult> {
@@ -58,6 +76,7 @@ export function jsonSchemaValidator(input: Record<string, unknown> | undefined, 
       if (tooBig) return { ok: false, errors: [tooBig] };
       // Validate a copy so ajv's defaults never mutate the caller's object.
       const copy = fillsDefaults ? structuredClone(data) : data;
+      check ??= compile();
       if (check(copy)) return { ok: true, value: copy };
       const errors = (check.errors ?? []).map((e) => {
         const path = e.instancePath.replace(/^\//, "").replace(/\//g, ".");

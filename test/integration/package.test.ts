@@ -146,7 +146,7 @@ describe("the published package", function () {
       assert.equal((await run(process.execPath, ["esm.mjs"], { cwd: dir })).stdout.trim(), "hello function function");
     });
 
-    it("loads optional libraries only when a feature needs them (stdio start-up stays short)", async () => {
+    it("loads optional libraries only when a feature needs them (start-up stays short), and the first call loads what it needs", async () => {
       const dir = await consumerProject(tarball, {});
       dirs.push(dir);
       const script = `require("mcpcraft-sdk");
@@ -154,6 +154,27 @@ describe("the published package", function () {
         console.log(JSON.stringify(["class-validator", "class-validator-jsonschema", "jsonwebtoken", "jose", "rate-limiter-flexible", "ioredis"].filter(loaded)));`;
       const { stdout } = await run(process.execPath, ["-e", script], { cwd: dir });
       assert.deepEqual(JSON.parse(stdout), []);
+      // A JWT server with a guide-style tool listens before jsonwebtoken and ajv load; its first call (verified: 200)
+      // compiles the tool's schema.
+      const listening = `require("reflect-metadata");
+        const { createServer, JwtStrategy, tool, silentLogger } = require("mcpcraft-sdk");
+        const loaded = (name) => Object.keys(require.cache).some((k) => k.includes("/node_modules/" + name + "/"));
+        const secret = "s".repeat(32);
+        const server = createServer({ name: "lazy", auth: new JwtStrategy({ secret }), logger: silentLogger });
+        server.add(tool({ name: "echo", description: "e", input: { text: { type: "string", description: "t" } }, run: async ({ text }) => text }));
+        server.listen({ port: 0, stateless: true }).then(async ({ url, close }) => {
+          const before = ["jsonwebtoken", "ajv"].filter(loaded);
+          const { signTestJwt } = require("mcpcraft-sdk/testing");
+          const res = await fetch(url, { method: "POST", headers: { authorization: "Bearer " + signTestJwt({ sub: "u" }, { secret }), "content-type": "application/json", accept: "application/json, text/event-stream" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: { text: "hi" } } }) });
+          console.log(JSON.stringify({ before, status: res.status, text: await res.text(), after: ["ajv"].filter(loaded) }));
+          await close();
+        });`;
+      const lazy = JSON.parse((await run(process.execPath, ["-e", listening], { cwd: dir })).stdout) as { before: string[]; status: number; text: string; after: string[] };
+      assert.deepEqual(lazy.before, []);
+      assert.equal(lazy.status, 200);
+      assert.match(lazy.text, /"text":"hi"/);
+      assert.deepEqual(lazy.after, ["ajv"], "the first call compiled its schema");
     });
 
     // Both compilers start at once, and each test waits for its own.

@@ -44,5 +44,13 @@ describe("the guide's property map and raw JSON Schema", () => {
   it("refuses non-object and invalid schemas at start-up", () => {
     assert.throws(() => jsonSchemaValidator({ type: "string" }, "t"), ConfigurationError);
     assert.throws(() => jsonSchemaValidator({ type: "object", properties: { a: { type: "no-such-type" } } }, "t"), ConfigurationError);
+    // A property map with more than types and descriptions is compiled at once too (its first call would be too late).
+    assert.throws(() => jsonSchemaValidator({ code: { type: "string", pattern: "[" } }, "t"), ConfigurationError);
+  });
+
+  it("validates a guide-style property map on its first call as on every later one", async () => {
+    const v = jsonSchemaValidator({ text: { type: "string", description: "t" }, n: { type: "integer", optional: true } }, "t");
+    assert.deepEqual(await v.validate({ n: "x" }), { ok: false, errors: [{ field: "text", message: "is required" }, { field: "n", message: "must be integer" }] });
+    assert.deepEqual(await v.validate({ text: "hi" }), { ok: true, value: { text: "hi" } });
   });
 });
