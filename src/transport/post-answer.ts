@@ -7,6 +7,7 @@ import { httpStatusForRpcError } from "../errors";
 import type { Answer, Inbound, RequestPipeline } from "../core/request-pipeline";
 import type { HttpSession } from "./http-session";
 import { ResumableStream } from "./resumable-stream";
+import { DeferredSse } from "./deferred-sse";
 import { SseStream } from "./sse-stream";
 
 /** A JSON answer cannot carry anything but the answers themselves. */
@@ -54,25 +55,35 @@ async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbou
     body = given.length === 1 && !s.batch ? given[0] : given;
   }
   if (res.destroyed) return;
+  // A lone error answer keeps its HTTP meaning (an identity provider outage inside a call is a 503).
+  writeAnswers(res, body, s.headers, true);
+}
+
+/**
+ * Answers as one JSON body: 202 when there are none (every request was cancelled: the spec says not to answer
+ * them). `errorStatus` lets a lone error answer carry its HTTP status; without it the status is the 200 an SSE
+ * answer would have had.
+ */
+function writeAnswers(res: ServerResponse, body: Answer | Answer[] | undefined, headers: Record<string, string>, errorStatus: boolean): void {
   if (body === undefined || (Array.isArray(body) && body.length === 0)) {
-    // Every request was cancelled: the spec says not to answer them.
-    res.writeHead(202, s.headers);
+    res.writeHead(202, headers);
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  // A lone error answer keeps its HTTP meaning (an identity provider outage inside a call is a 503).
-  const lone = !Array.isArray(body) && "error" in body ? httpStatusForRpcError(body.error) : { status: 200, headers: {} };
-  res.writeHead(lone.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...lone.headers, ...s.headers });
+  const lone = errorStatus && !Array.isArray(body) && "error" in body ? httpStatusForRpcError(body.error) : { status: 200, headers: {} };
+  res.writeHead(lone.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...lone.headers, ...headers });
   res.end(text);
 }
 
 async function answerStream(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
   const resumable = !!s.eventStore && !!s.session && inbound.connection.protocolVersion >= RESUMABLE_FROM;
-  const sse = new SseStream(res, s.headers, s.keepAliveMs);
+  const sse = resumable ? new SseStream(res, s.headers, s.keepAliveMs) : undefined;
+  // Not resumable: JSON if the answers are ready within this turn, SSE otherwise (see DeferredSse).
+  const sink = sse ?? new DeferredSse(res, s.headers, s.keepAliveMs, (r, answers) => writeAnswers(r, answers.length === 1 && !s.batch ? (answers[0] as Answer) : (answers as Answer[]), s.headers, false));
   // An id only a resumable stream needs: it names the stream in the event store.
-  const stream = new ResumableStream(resumable ? randomUUID() : "", sse, resumable ? s.eventStore : undefined, resumable, resumable ? s.session!.sharing?.mirror : undefined);
-  if (resumable) {
+  const stream = new ResumableStream(resumable ? randomUUID() : "", sink, resumable ? s.eventStore : undefined, resumable, resumable ? s.session!.sharing?.mirror : undefined);
+  if (sse) {
     sse.prime(await s.eventStore!.storeEvent(stream.id, {} as JSONRPCMessage), s.retryInterval);
     s.session!.track(stream);
   }

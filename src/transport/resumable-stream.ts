@@ -1,6 +1,7 @@
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Relay } from "../core/connection";
+import type { MessageSink } from "./deferred-sse";
 import type { SseStream } from "./sse-stream";
 
 /** Lets other instances carry on a stream whose response ended here (sessions shared through Redis). */
@@ -24,7 +25,7 @@ export class ResumableStream implements Relay {
   constructor(
     /** The stream's id in the event store (no `_`: the SDK's example store splits event ids on it). */
     readonly id: string,
-    private current: SseStream | undefined,
+    private current: MessageSink | undefined,
     private readonly store: EventStore | undefined,
     closable: boolean,
     private readonly mirror?: StreamMirror,

@@ -26,7 +26,7 @@ export class SseStream {
     // the stream leave in one write (three syscalls were a quarter of the server's CPU in bench/ profiles). A
     // slower answer still shows the client its 200 right after this turn.
     res.cork();
-    this.flush = setImmediate(() => this.uncork(true));
+    this.firstTurn = setImmediate(() => this.uncork(true));
   }
 
   /** False once the client went away or the stream was ended. */
@@ -49,6 +49,11 @@ export class SseStream {
     this.write(`id: ${eventId}\n${retryMs === undefined ? "" : `retry: ${retryMs}\n`}data: \n\n`);
   }
 
+  /** Sends what is corked now instead of at the end of the turn. */
+  flush(): void {
+    this.uncork(true);
+  }
+
   end(): void {
     if (this.ended) return;
     this.stop();
@@ -58,13 +63,13 @@ export class SseStream {
 
   private corked = true;
   private wrote = false;
-  private flush?: NodeJS.Immediate;
+  private firstTurn?: NodeJS.Immediate;
 
   private uncork(afterTurn: boolean): void {
     if (!this.corked) return;
     this.corked = false;
-    if (this.flush) clearImmediate(this.flush);
-    this.flush = undefined;
+    if (this.firstTurn) clearImmediate(this.firstTurn);
+    this.firstTurn = undefined;
     // `headersSent` turns true at writeHead(), long before anything leaves: track the first write ourselves.
     if (afterTurn && this.open && !this.wrote) this.res.flushHeaders();
     this.res.uncork();
