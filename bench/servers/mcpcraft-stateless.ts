@@ -1,5 +1,5 @@
 // mcpcraft-sdk with `listen({ stateless: true })`: every request runs the full HTTP pipeline (Host/Origin,
-// body limit, authenticate, step-up) and gets its own SDK server and transport.
+// body limit, authenticate, step-up) on the one pipeline built at start-up, with a connection of its own.
 import { announce } from "../lib/child";
 import { buildCraftEchoServer } from "../lib/mcpcraft-echo";
 
