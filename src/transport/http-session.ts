@@ -20,8 +20,14 @@ export interface SessionSharing {
   readonly standaloneId: string;
   /** Tells the other instances of this session's POST streams that outlive their response. */
   readonly mirror: StreamMirror;
-  /** This instance now carries the standalone stream: the others end theirs, so nothing is delivered twice. */
-  claimStandalone(session: HttpSession): void;
+  /**
+   * Whether this instance may carry the standalone stream, as one instance answers a second `GET` with 409: not
+   * while another live instance holds it (a dead one's claim lapses at once). `force` (a client resuming that very
+   * stream) takes it over. The others end theirs, so nothing is delivered twice.
+   */
+  claimStandalone(session: HttpSession, force: boolean): Promise<boolean>;
+  /** This instance's standalone stream stopped: the next `GET` may be carried anywhere. */
+  releaseStandalone(session: HttpSession): void;
   /**
    * Starts following a stream some other instance may still be writing (registered before the replay reads the
    * store, so nothing falls between); `start` carries it on after the replay, `stop` when it was not needed.
@@ -75,11 +81,22 @@ export class HttpSession implements Peer {
     this.streams.delete(stream.id);
   }
 
-  /** `GET` without `Last-Event-ID`: the one standalone stream of the session (409 while another is open). */
-  openStandalone(res: ServerResponse): void {
-    if (this.standalone?.open) throw new TransportError("stream_conflict", "Conflict: Only one SSE stream is allowed per session");
-    this.standalone = new SseStream(res, this.headers, this.settings.keepAliveMs);
-    this.settings.sharing?.claimStandalone(this);
+  /**
+   * `GET` without `Last-Event-ID`: the one standalone stream of the session (409 while another is open, here or,
+   * for a shared session, on another live instance).
+   */
+  async openStandalone(res: ServerResponse): Promise<void> {
+    const sharing = this.settings.sharing;
+    if (this.standalone?.open || (sharing && !(await sharing.claimStandalone(this, false))) || this.standalone?.open)
+      throw new TransportError("stream_conflict", "Conflict: Only one SSE stream is allowed per session");
+    this.carry(new SseStream(res, this.headers, this.settings.keepAliveMs));
+  }
+
+  private carry(stream: SseStream): void {
+    this.standalone?.end();
+    this.standalone = stream;
+    const sharing = this.settings.sharing;
+    if (sharing) stream.onStop(() => this.standalone === stream && sharing.releaseStandalone(this));
   }
 
   /** Another instance took the standalone stream over. */
@@ -100,9 +117,9 @@ export class HttpSession implements Peer {
     });
     if (streamId === this.standaloneId) {
       follow?.stop();
-      this.standalone?.end();
-      this.standalone = stream;
-      this.settings.sharing?.claimStandalone(this);
+      // The client carrying on that very stream: wherever it was held, the holder is gone or about to be.
+      if (this.settings.sharing && !(await this.settings.sharing.claimStandalone(this, true))) return stream.end();
+      this.carry(stream);
       return;
     }
     const live = this.streams.get(streamId);

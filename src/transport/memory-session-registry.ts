@@ -27,6 +27,10 @@ export class MemorySessionRegistry implements SessionRegistry {
     return this.sessions.claim(id, principal);
   }
 
+  live(id: string): boolean {
+    return this.sessions.alive(id);
+  }
+
   async open(principal: string): Promise<HttpSession> {
     this.sessions.makeRoomFor(principal);
     if (this.sessions.size >= this.settings.maxSessions) throw new TransportError("too_many_sessions", "Too many sessions", { "retry-after": "5" });

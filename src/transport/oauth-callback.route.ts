@@ -8,6 +8,7 @@ const PAGES: Record<"ok" | Extract<CallbackOutcome, { ok: false }>["reason"], st
   denied: "The connection was not authorised.",
   refused: "The provider did not accept the authorisation. Ask your MCP client to connect again.",
   wrong_user: "This link was made for another user. Ask your MCP client to connect again, signed in as yourself.",
+  session_ended: "The MCP session that asked for this link has ended. Ask your MCP client to connect again.",
 };
 
 /**

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Connection, ConnectionChange, ConnectionStateSink } from "../core/connection";
 import type { RequestPipeline } from "../core/request-pipeline";
 import { ConfigurationError, SessionStoreUnavailableError, TransportError } from "../errors";
+import { FailClosedRedis } from "./fail-closed-redis";
 import { HttpSession, type SessionSharing } from "./http-session";
 import type { MemorySessionSettings } from "./memory-session-registry";
 import { redisPair } from "./redis-clients";
@@ -14,6 +15,7 @@ import { SessionBus, type BusMessage } from "./session-bus";
 import { bindingOf, fieldsOf, sameDigest, SessionKeys, stateOf } from "./session-record";
 import type { SessionRegistry } from "./session-registry";
 import { SessionStore } from "./session-store";
+import { StandaloneClaims } from "./standalone-claim";
 import type { SseStream } from "./sse-stream";
 import { StreamFollower } from "./stream-follower";
 
@@ -29,7 +31,6 @@ export interface RedisSessionOptions {
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OUTGOING_ID = /^mcpcraft-([0-9a-f]{8})-\d+$/;
-const DEGRADED_LOG_INTERVAL_MS = 30_000;
 const LISTS = new Set(["tools", "resources", "prompts"]);
 const MAX_GONE = 1000;
 
@@ -55,7 +56,8 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
   /** Sessions deleted lately: a load that raced the DELETE (read before it, answered after) must not revive one. */
   private readonly gone = new Set<string>();
   private readonly mirror: StreamMirror;
-  private lastDegradedLog = 0;
+  private readonly ops: FailClosedRedis;
+  private readonly claims: StandaloneClaims;
 
   constructor(
     private readonly pipeline: RequestPipeline,
@@ -68,18 +70,20 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     this.keys = new SessionKeys(prefix);
     this.ttl = Math.ceil(options.ttlSeconds ?? settings.sessionIdleMs / 1000);
     if (!(this.ttl >= 1)) throw new ConfigurationError("sessions.ttlSeconds must be ≥ 1");
-    const { commands, listener, owned } = redisPair(options.redis, (err) => this.degraded(err));
+    this.ops = new FailClosedRedis(pipeline.def.logger);
+    const { commands, listener, owned } = redisPair(options.redis, (err) => this.ops.degraded(err));
     this.redis = commands;
     this.owned = owned;
     this.eventStore = new RedisEventStore(commands, { keyPrefix: `${prefix}:events`, ttlSeconds: this.ttl });
     this.bus = new SessionBus(commands, listener, prefix, (m) => this.receive(m), pipeline.def.logger);
+    this.claims = new StandaloneClaims(commands, this.keys, this.bus);
     this.local = new SessionStore(settings.maxSessionsPerPrincipal, settings.sessionIdleMs);
     this.mirror = {
       sent: async (stream, id, message) => void (await this.bus.publish({ t: "event", stream, id, message })),
-      finished: (stream) => void this.eventStore.finish(stream).then(() => this.bus.publish({ t: "end", stream })).catch((err: Error) => this.degraded(err)),
+      finished: (stream) => void this.eventStore.finish(stream).then(() => this.bus.publish({ t: "end", stream })).catch((err: Error) => this.ops.degraded(err)),
     };
-    pipeline.subscriptions.fanOut = (uri) => this.guard(() => this.bus.publish({ t: "updated", uri }));
-    pipeline.connections.fanOut = (kind) => this.guard(() => this.bus.publish({ t: "list", kind }));
+    pipeline.subscriptions.fanOut = (uri) => this.ops.guard(() => this.bus.publish({ t: "updated", uri }));
+    pipeline.connections.fanOut = (kind) => this.ops.guard(() => this.bus.publish({ t: "list", kind }));
   }
 
   async claim(id: string, principal: string): Promise<HttpSession | undefined> {
@@ -97,6 +101,11 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     return pending;
   }
 
+  /** The session's hash is in Redis (deleted, evicted and expired ones have none), whichever instance serves it. */
+  async live(id: string): Promise<boolean> {
+    return SESSION_ID.test(id) && !this.gone.has(id) && (await this.ops.guard(() => this.redis.exists(this.keys.hash(id)))) === 1;
+  }
+
   async open(principal: string): Promise<HttpSession> {
     this.assertHealthy();
     this.local.makeRoomFor(principal);
@@ -109,7 +118,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     const m = this.redis.multi().hset(key, { p: bindingOf(id, principal), sa: standaloneId }).expire(key, this.ttl);
     // The principal's sessions by last use, deployment-wide: beyond the cap, the least recently used ones go.
     m.zadd(owner, now, id).zremrangebyscore(owner, "-inf", now - this.ttl * 1000).expire(owner, this.ttl).zrange(owner, "0", String(-(this.settings.maxSessionsPerPrincipal + 1)));
-    const evicted = (await this.exec(m)).at(-1) as string[];
+    const evicted = (await this.ops.exec(m)).at(-1) as string[];
     if (evicted.length) await this.drop(owner, evicted);
     return this.adopt(id, principal, standaloneId);
   }
@@ -141,25 +150,25 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (change.subscribed) m.sadd(this.keys.subs(sid), change.subscribed).expire(this.keys.subs(sid), this.ttl);
     if (change.unsubscribed) m.srem(this.keys.subs(sid), change.unsubscribed);
     m.expire(key, this.ttl).publish(this.bus.channel, JSON.stringify({ t: "state", from: this.bus.instance, sid, change }));
-    await this.exec(m);
+    await this.ops.exec(m);
   }
 
   /** {@link ConnectionStateSink}: a client answer to a server→client request another instance sent. */
   unmatched(connection: Connection, message: { id: string | number }): void {
     const to = typeof message.id === "string" ? OUTGOING_ID.exec(message.id)?.[1] : undefined;
     if (!to || to === this.bus.instance || !connection.sessionId) return;
-    this.bus.publish({ t: "answer", sid: connection.sessionId, to, message }).catch((err: Error) => this.degraded(err));
+    this.bus.publish({ t: "answer", sid: connection.sessionId, to, message }).catch((err: Error) => this.ops.degraded(err));
   }
 
   /** {@link ConnectionStateSink}: the client cancelled a request that may run on another instance. */
   cancelled(connection: Connection, id: string | number, reason: unknown): void {
     if (!connection.sessionId) return;
     const why = typeof reason === "string" ? reason.slice(0, 200) : undefined;
-    this.bus.publish({ t: "cancel", from: this.bus.instance, sid: connection.sessionId, id, reason: why }).catch((err: Error) => this.degraded(err));
+    this.bus.publish({ t: "cancel", from: this.bus.instance, sid: connection.sessionId, id, reason: why }).catch((err: Error) => this.ops.degraded(err));
   }
 
   private async load(id: string, principal: string): Promise<HttpSession | undefined> {
-    const [found, members] = await this.exec(this.redis.multi().hgetall(this.keys.hash(id)).smembers(this.keys.subs(id)));
+    const [found, members] = await this.ops.exec(this.redis.multi().hgetall(this.keys.hash(id)).smembers(this.keys.subs(id)));
     const hash = found as Record<string, string> | null;
     const subs = members as string[];
     if (!hash?.p || !hash.sa || this.gone.has(id) || !sameDigest(hash.p, bindingOf(id, principal))) return undefined;
@@ -175,7 +184,8 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     const sharing: SessionSharing = {
       standaloneId,
       mirror: this.mirror,
-      claimStandalone: (s) => void this.bus.publish({ t: "standalone", from: this.bus.instance, sid: s.id }).catch((err: Error) => this.degraded(err)),
+      claimStandalone: (s, force) => this.ops.guard(() => this.claims.claim(s.id, force)),
+      releaseStandalone: (s) => void this.claims.release(s.id).catch((err: Error) => this.ops.degraded(err)),
       follow: (lastEventId, stream) => this.follow(lastEventId, stream),
     };
     const session = new HttpSession(id, principal, { eventStore: this.eventStore, keepAliveMs: this.settings.keepAliveMs, sharing });
@@ -197,7 +207,7 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (!stale && Date.now() - last.at < (this.ttl * 1000) / 4) return true;
     const sid = session.id;
     const m = this.redis.multi().hgetall(this.keys.hash(sid)).expire(this.keys.hash(sid), this.ttl).expire(this.keys.subs(sid), this.ttl);
-    const [hash, , , , subs] = await this.exec(m.zadd(this.keys.owner(session.principal), "XX", useStamp(), sid).smembers(this.keys.subs(sid)));
+    const [hash, , , , subs] = await this.ops.exec(m.zadd(this.keys.owner(session.principal), "XX", useStamp(), sid).smembers(this.keys.subs(sid)));
     const alive = !!(hash as Record<string, string> | null)?.p;
     if (!alive) session.close();
     else {
@@ -261,36 +271,10 @@ export class RedisSessionRegistry implements SessionRegistry, ConnectionStateSin
     if (!this.bus.healthy) throw new SessionStoreUnavailableError();
   }
 
-  /** Runs a Redis operation; any failure of Redis is the 503 of fail-closed sessions. */
-  private async guard<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      this.degraded(err as Error);
-      throw new SessionStoreUnavailableError();
-    }
-  }
-
   /** Ends sessions everywhere: their keys go, and every instance is told. */
   private async drop(owner: string, ids: string[]): Promise<void> {
     const m = this.redis.multi().zrem(owner, ...ids);
     for (const sid of ids) m.del(this.keys.hash(sid), this.keys.subs(sid)).publish(this.bus.channel, JSON.stringify({ t: "gone", sid }));
-    await this.exec(m);
-  }
-
-  /** Runs a MULTI; its results, or the 503 of fail-closed sessions. */
-  private async exec(m: ChainableCommander): Promise<unknown[]> {
-    return this.guard(async () => {
-      const results = (await m.exec()) ?? [];
-      for (const [err] of results) if (err) throw err;
-      return results.map(([, value]) => value);
-    });
-  }
-
-  private degraded(err: Error): void {
-    const now = Date.now();
-    if (now - this.lastDegradedLog < DEGRADED_LOG_INTERVAL_MS) return;
-    this.lastDegradedLog = now;
-    this.pipeline.def.logger.warn({ event: "sessions.degraded", error: err?.message }, "Redis sessions unavailable: stateful requests answer 503");
+    await this.ops.exec(m);
   }
 }

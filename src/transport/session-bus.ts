@@ -25,6 +25,11 @@ export class SessionBus {
   /** This instance, in message `from` fields and in the ids of its server→client requests. */
   readonly instance = randomUUID().slice(0, 8);
   readonly channel: string;
+  /**
+   * This instance's own channel, which nobody publishes to: while its listener is connected, Redis counts one
+   * subscriber there (`PUBSUB NUMSUB`), so the others can tell a live instance from one that died holding a claim.
+   */
+  readonly presence: string;
   private subscribed = false;
   private readonly waiters = new Set<() => void>();
   /** Bumped at every resubscription: what this instance cached before may have missed a message. */
@@ -38,6 +43,7 @@ export class SessionBus {
     private readonly logger: Logger,
   ) {
     this.channel = `${keyPrefix}:bus`;
+    this.presence = presenceOf(this.channel, this.instance);
     listener.on("message", (channel: string, raw: string) => {
       if (channel !== this.channel) return;
       let message: BusMessage;
@@ -89,7 +95,7 @@ export class SessionBus {
   }
 
   private subscribe(): void {
-    this.listener.subscribe(this.channel).then(
+    this.listener.subscribe(this.channel, this.presence).then(
       () => {
         this.subscribed = true;
         this.generation++;
@@ -99,3 +105,6 @@ export class SessionBus {
     );
   }
 }
+
+/** The presence channel of an instance on a bus. */
+export const presenceOf = (channel: string, instance: string): string => `${channel}:${instance}`;

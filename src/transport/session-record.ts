@@ -3,8 +3,9 @@ import type { ConnectionChange } from "../core/connection";
 
 /**
  * A session's record in Redis, the hash `<prefix>:<sid>`: `p` the principal binding, `sa` the standalone
- * stream's id, `v` the protocol version, `caps` and `info` the client's capabilities and info (JSON), `lvl` its
- * log level. Subscriptions are the set `<prefix>:<sid>:subs`.
+ * stream's id, `sh` the instance carrying that stream (see `StandaloneClaims`), `v` the protocol version, `caps`
+ * and `info` the client's capabilities and info (JSON), `lvl` its log level. Subscriptions are the set
+ * `<prefix>:<sid>:subs`.
  */
 
 /** The Redis keys of sessions under one prefix. */

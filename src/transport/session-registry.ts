@@ -15,6 +15,11 @@ export interface SessionRegistry {
   claim(id: string, principal: string): HttpSession | undefined | Promise<HttpSession | undefined>;
   /** A new session bound to `principal` (an `initialize` without a session id). */
   open(principal: string): Promise<HttpSession>;
+  /**
+   * Whether the session still exists (not deleted, expired or ended), wherever it is served: for the OAuth
+   * callback of a connect link asked for from it.
+   */
+  live(id: string): boolean | Promise<boolean>;
   /** `DELETE`: ends the session wherever it is served. */
   remove(session: HttpSession): Promise<void>;
   /** Resolves once the registry can serve (its Redis is connected), or after a bounded wait. */

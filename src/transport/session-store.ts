@@ -28,6 +28,12 @@ export class SessionStore {
     return session;
   }
 
+  /** Whether the session is open here and not idle past its timeout (even before the sweeper closes it). */
+  alive(id: string): boolean {
+    const session = this.sessions.get(id);
+    return session !== undefined && session.lastSeen >= Date.now() - this.idleMs;
+  }
+
   /** The session of this process with that id, whoever it belongs to (for messages from other instances). */
   peek(id: string): HttpSession | undefined {
     return this.sessions.get(id);

@@ -24,6 +24,8 @@ const isInitialize = (m: JSONRPCMessage) => "method" in m && m.method === "initi
  */
 export class StatefulRoutes {
   private readonly sessions: SessionRegistry;
+  /** Stops the connect-link callback from asking these sessions (once they are closed). */
+  private readonly unwatch?: () => void;
 
   constructor(
     private readonly pipeline: RequestPipeline,
@@ -38,6 +40,7 @@ export class StatefulRoutes {
       eventStore: options.eventStore,
     };
     this.sessions = options.sessions ? new RedisSessionRegistry(pipeline, options.sessions, settings) : new MemorySessionRegistry(settings);
+    this.unwatch = pipeline.def.integrations?.watchSessions(this.sessions);
   }
 
   /** Resolves once sessions can be served (a shared store is connected), or after a bounded wait. */
@@ -74,6 +77,7 @@ export class StatefulRoutes {
   }
 
   close(): Promise<void> {
+    this.unwatch?.();
     return this.sessions.close();
   }
 
@@ -101,6 +105,6 @@ export class StatefulRoutes {
       throw new TransportError("not_acceptable", "Not Acceptable: Client must accept text/event-stream");
     const lastEventId = req.headers["last-event-id"];
     if (this.sessions.eventStore && typeof lastEventId === "string" && lastEventId) return session.resume(lastEventId, res);
-    session.openStandalone(res);
+    return session.openStandalone(res);
   }
 }

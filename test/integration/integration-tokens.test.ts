@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
-import { ApiKeyStrategy, createServer, MemoryIntegrationStore, RedisIntegrationStore, tool, type CraftServer, type IntegrationsOptions, type IntegrationStore, type SealingKey } from "../../src";
+import { ApiKeyStrategy, createServer, type HttpListenOptions, MemoryIntegrationStore, RedisIntegrationStore, tool, type CraftServer, type IntegrationsOptions, type IntegrationStore, type SealingKey } from "../../src";
 import { FakeOAuthProvider } from "../../src/testing";
 import { assertNoLeak, capture, type Capture } from "../fixtures/oauth";
 import { describeWithRedis, startRedis, type RedisProcess } from "../fixtures/redis";
@@ -31,7 +31,14 @@ interface Instance {
   cap: Capture;
 }
 
-async function startInstance(github: FakeOAuthProvider, store: IntegrationStore, encryptionKeys: SealingKey[], refreshBeforeExpiry = "60s", more: Partial<IntegrationsOptions> = {}): Promise<Instance> {
+async function startInstance(
+  github: FakeOAuthProvider,
+  store: IntegrationStore,
+  encryptionKeys: SealingKey[],
+  refreshBeforeExpiry = "60s",
+  more: Partial<IntegrationsOptions> = {},
+  listen: Partial<HttpListenOptions> = {},
+): Promise<Instance> {
   const cap = capture();
   const server = createServer({
     name: "repos",
@@ -62,16 +69,28 @@ async function startInstance(github: FakeOAuthProvider, store: IntegrationStore,
     }),
     tool({ name: "disconnect_github", description: "Forget the caller's GitHub token", input: {}, run: async (_a, ctx) => (await ctx.integration("github").revoke(), "disconnected") }),
   );
-  const { url } = await server.listen({ port: 0 });
+  const { url } = await server.listen({ port: 0, ...listen });
   const origin = new URL(url).origin;
   github.allowRedirectUri(`${origin}/oauth/callback`);
   return { server, url, origin, cap };
 }
 
 async function clientFor(instance: Instance, user: keyof typeof KEYS): Promise<Client> {
+  return (await sessionFor(instance, user)).client;
+}
+
+async function sessionFor(instance: Instance, user: keyof typeof KEYS): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: "test", version: "1.0.0" }, { capabilities: { elicitation: { url: {} } } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(instance.url), { requestInit: { headers: { "x-api-key": KEYS[user] } } }));
-  return client;
+  const transport = new StreamableHTTPClientTransport(new URL(instance.url), { requestInit: { headers: { "x-api-key": KEYS[user] } } });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** The provider's consent, given: the redirect back to the callback, not yet followed. */
+async function consented(connectLink: string): Promise<URL> {
+  const consent = await fetch(connectLink, { redirect: "manual" });
+  assert.equal(consent.status, 302);
+  return new URL(consent.headers.get("location")!);
 }
 
 /** The call is answered with -32042; returns the one URL it asks to open. */
@@ -259,6 +278,21 @@ describe("integration tokens: the URL-elicitation connect flow", () => {
     }
   });
 
+  it("a connect link asked for from a session that has ended since is refused, and redeems nothing", async () => {
+    const { client: carol, transport } = await sessionFor(a, "alice");
+    clients.push(carol);
+    await carol.callTool({ name: "disconnect_github", arguments: {} });
+    const callback = await consented(await connectUrl(carol));
+    await transport.terminateSession();
+    const redemptions = github.stats.codeRedemptions;
+    const page = await fetch(callback);
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /session that asked for this link has ended/);
+    assert.equal(github.stats.codeRedemptions, redemptions, "no code was redeemed for a session that is gone");
+    assert.equal((await fetch(callback)).status, 400, "and the link is spent");
+    assert.ok(a.cap.lines.some((l) => l.includes("integration.session_ended")));
+  });
+
   it("no token, refresh token, client secret, code or state appears in any log line or client-visible message", () => {
     const secrets = [...github.issuedTokens(), github.clientSecret, KEYS.alice, KEYS.bob];
     assertNoLeak("log lines", a.cap.all(), secrets);
@@ -277,8 +311,9 @@ describeWithRedis("integration tokens: two instances share the Redis store", () 
     redis = await startRedis();
     github = await FakeOAuthProvider.start();
     const keys = [sealingKey("shared")];
-    one = await startInstance(github, new RedisIntegrationStore({ redis: redis.url, prefix: "t1:" }), keys);
-    two = await startInstance(github, new RedisIntegrationStore({ redis: redis.url, prefix: "t1:" }), keys);
+    // Both behind one balancer: sessions in Redis, so a callback may reach the instance that did not ask.
+    one = await startInstance(github, new RedisIntegrationStore({ redis: redis.url, prefix: "t1:" }), keys, "60s", {}, { sessions: { redis: redis.url } });
+    two = await startInstance(github, new RedisIntegrationStore({ redis: redis.url, prefix: "t1:" }), keys, "60s", {}, { sessions: { redis: redis.url } });
   });
   after(async () => {
     for (const c of clients) await c.close();
@@ -304,5 +339,20 @@ describeWithRedis("integration tokens: two instances share the Redis store", () 
     } finally {
       raw.disconnect();
     }
+  });
+
+  it("a callback reaching the other instance connects while the asking session lives there too, and not once it ended", async () => {
+    const viaTwo = (callback: URL) => new URL(callback.pathname + callback.search, two.origin);
+    const { client: bob, transport } = await sessionFor(one, "bob");
+    clients.push(bob);
+    github.user = "bob-shared";
+    assert.equal((await fetch(viaTwo(await consented(await connectUrl(bob))))).status, 200, "the session is live in Redis for both");
+    assert.equal(await login(bob), "bob-shared");
+    await bob.callTool({ name: "disconnect_github", arguments: {} });
+    const callback = viaTwo(await consented(await connectUrl(bob)));
+    await transport.terminateSession();
+    const page = await fetch(callback);
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /session that asked for this link has ended/);
   });
 });

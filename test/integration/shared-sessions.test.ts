@@ -73,9 +73,11 @@ class RoundRobinProxy {
     const headers: http.OutgoingHttpHeaders = { ...req.headers, host: `127.0.0.1:${this.ports[instance]}` };
     const source = headers["x-test-source"] as string | undefined;
     delete headers["x-test-source"];
+    // Recorded as it goes upstream, not when answered: a client's answer to a sampling request can be applied,
+    // and the call it unblocks answered, before the instance that took it has answered its POST.
+    this.hops.push(hop);
     const up = http.request({ host: "127.0.0.1", port: this.ports[instance], method: req.method, path: req.url, headers, localAddress: source, agent: false }, (upRes) => {
       hop.status = upRes.statusCode;
-      this.hops.push(hop);
       res.writeHead(upRes.statusCode!, upRes.headers);
       upRes.pipe(res);
       // An instance that dies mid-stream cuts the client's stream too, as a real balancer does.
@@ -86,6 +88,7 @@ class RoundRobinProxy {
     });
     up.on("error", (err: NodeJS.ErrnoException) => {
       if (res.headersSent) return void res.destroy();
+      this.hops.splice(this.hops.indexOf(hop), 1);
       if (err.code === "ECONNREFUSED") this.alive[instance] = false;
       if (attempt + 1 < this.ports.length) this.forward(req, body, res, attempt + 1);
       else res.destroy();
@@ -273,6 +276,29 @@ describeWithRedis("sessions shared by three instances through Redis (no sticky r
     assert.equal((await rawPost(instances[1].url, ping, headers(BOB, sid))).status, 200);
     assert.equal((await rawPost(instances[2].url, ping, headers(BOB, sid))).status, 200);
     assert.equal((await rawPost(instances[1].url, ping, headers(ALICE, sid))).status, 404, "and on a cached one");
+  });
+
+  it("answers a second standalone GET with 409 on every instance while one is open, and serves one once it closed", async () => {
+    const base = { "x-api-key": BOB, "mcp-protocol-version": "2025-11-25" };
+    const opened = await rawPost(instances[0].url, INIT, base);
+    const sid = opened.headers.get("mcp-session-id")!;
+    const get = (at: RunningServer, signal?: AbortSignal) => fetch(at.url, { headers: { ...base, accept: "text/event-stream", "mcp-session-id": sid }, signal });
+    const holding = new AbortController();
+    const held = await get(instances[1], holding.signal);
+    assert.equal(held.status, 200);
+    for (const at of [instances[2], instances[0], instances[1]]) {
+      const second = await get(at);
+      assert.equal(second.status, 409, "one standalone stream per session, whichever instance is asked");
+      assert.equal(((await second.json()) as { error: { code: number } }).error.code, -32000);
+    }
+    holding.abort();
+    const next = await waitFor("another instance to carry the stream once the first closed", async () => {
+      const r = await get(instances[2]);
+      if (r.status === 200) return r;
+      await r.body?.cancel();
+      return undefined;
+    });
+    await next.body!.cancel();
   });
 
   it("goes on through the other two when an instance is killed mid-session (SIGKILL)", async function () {

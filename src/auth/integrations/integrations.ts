@@ -52,6 +52,15 @@ export interface IntegrationsOptions {
   confirmUser?: (req: IncomingMessage) => string | undefined | Promise<string | undefined>;
 }
 
+/**
+ * Where the callback learns whether the session that asked for a connect link still exists: each stateful HTTP
+ * host hands its session registry in (`watchSessions`), so auth never reaches into the transport.
+ */
+export interface SessionDirectory {
+  /** Whether a request naming this session would still be served, by this instance or (shared sessions) another. */
+  live(sessionId: string): boolean | Promise<boolean>;
+}
+
 /** A connect link in flight: who asked, from which session, and the PKCE verifier only this server knows. */
 interface Pending {
   provider: string;
@@ -66,7 +75,7 @@ interface Pending {
 }
 
 /** How a callback ended, for the page the browser is shown (never with a token or the provider's text). */
-export type CallbackOutcome = { ok: true; provider: string; elicitationId: string; sessionId?: string } | { ok: false; reason: "unknown_state" | "denied" | "refused" | "wrong_user" };
+export type CallbackOutcome = { ok: true; provider: string; elicitationId: string; sessionId?: string } | { ok: false; reason: "unknown_state" | "denied" | "refused" | "wrong_user" | "session_ended" };
 
 const digest = (value: string): string => createHash("sha256").update(value).digest("base64url");
 
@@ -88,6 +97,7 @@ export class Integrations {
   private redirectUri?: string;
   readonly callbackPath: string;
   private readonly confirmUser?: IntegrationsOptions["confirmUser"];
+  private readonly directories = new Set<SessionDirectory>();
 
   constructor(options: IntegrationsOptions, private readonly logger: Logger) {
     if (!options || typeof options.providers !== "object" || !Object.keys(options.providers).length) throw new ConfigurationError("integrations.providers must name at least one provider");
@@ -115,6 +125,12 @@ export class Integrations {
   /** Called when the server starts listening, for the default redirect URI. */
   listeningAt(origin: string): void {
     this.redirectUri ??= new URL(this.callbackPath, origin).href;
+  }
+
+  /** Called by each stateful HTTP host; the returned function forgets the directory (when the host closes). */
+  watchSessions(directory: SessionDirectory): () => void {
+    this.directories.add(directory);
+    return () => void this.directories.delete(directory);
   }
 
   async token(principal: AuthContext | undefined, sessionId: string | undefined, name: string): Promise<string> {
@@ -153,6 +169,11 @@ export class Integrations {
     const pending = JSON.parse(text) as Pending;
     // The state is consumed either way: a link opened by the wrong person is spent, not left for the right one.
     if (this.confirmUser && (await this.confirmUser(req)) !== pending.caller) return { ok: false, reason: "wrong_user" };
+    // A link asked for from a session is bound to it: once that session is gone (DELETE, expiry, drain), nothing connects.
+    if (pending.sessionId !== undefined && !(await this.sessionLive(pending.sessionId))) {
+      this.logger.info({ event: "integration.session_ended", provider: pending.provider }, "connect link refused: the session that asked has ended");
+      return { ok: false, reason: "session_ended" };
+    }
     const code = query.get("code");
     if (!code || query.has("error")) return { ok: false, reason: "denied" };
     const outcome = await this.provider(pending.provider).redeem(code, pending.verifier, pending.redirectUri);
@@ -163,6 +184,11 @@ export class Integrations {
     await this.write(tokenKey(pending.subject, pending.provider), outcome.record);
     this.logger.info({ event: "integration.connected", provider: pending.provider }, "integration connected");
     return { ok: true, provider: pending.provider, elicitationId: pending.elicitationId, sessionId: pending.sessionId };
+  }
+
+  private async sessionLive(sessionId: string): Promise<boolean> {
+    for (const directory of this.directories) if (await directory.live(sessionId)) return true;
+    return false;
   }
 
   private provider(name: string): IntegrationProvider {
