@@ -87,17 +87,30 @@ describe("AdminServer, with a real API key", () => {
 
 // #region swap
 describe("RepoServer, with OAuthStrategy swapped for a mock", () => {
-  const fakeRepos: Pick<RepoClient, "list"> = { list: async (token) => [`repos of ${token}`] }
+  let idp: TestIdentityProvider   // only for the token exchange list_repos makes
+  before(async function () {
+    this.timeout(10_000)
+    idp = await TestIdentityProvider.start()
+  })
+  after(() => idp.stop())
 
   it("resolves MockAuthStrategy wherever the server asks for OAuthStrategy", async () => {
+    const sent: string[] = []
     const c = container.createChildContainer()
     c.register<AuthStrategy>(OAuthStrategy, { useClass: MockAuthStrategy })
-    c.register(MOCK_AUTH_OPTIONS, { useValue: { as: { subject: "alice", scopes: ["repo:read"], token: "gho_test" } } })
-    c.register(RepoClient, { useValue: fakeRepos })   // and no call to GitHub
-    const t = await createTestClient(RepoServer, { container: c })
+    c.register(MOCK_AUTH_OPTIONS, { useValue: { as: { subject: "alice", scopes: ["repo:read"], token: idp.mint({ sub: "alice" }) } } })
+    c.register(RepoClient, { useValue: { list: async (token: string) => (sent.push(token), ["acme/widgets"]) } })   // no call to GitHub
+    const t = await createTestClient(RepoServer, {
+      container: c,
+      credentials: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
+    })
     try {
-      const result = await t.callTool("list_repos")
-      assert.deepEqual(result.content, [{ type: "text", text: '["repos of gho_test"]' }])
+      assert.deepEqual((await t.callTool("list_repos")).content, [{ type: "text", text: '["acme/widgets"]' }])
+      // The repos API got a token of its own for alice, never the one the MCP client sent
+      const claims = JSON.parse(Buffer.from(sent[0].split(".")[1], "base64url").toString())
+      assert.equal(claims.sub, "alice")
+      assert.equal(claims.aud, "https://api.repos.example.com")
+      assert.equal(claims.act.sub, idp.clientId)
     } finally {
       await t.close()
     }
@@ -120,6 +133,7 @@ describe("RepoServer, against a real identity provider on 127.0.0.1", () => {
     return createTestClient(RepoServer, {
       container: c,
       auth: new OAuthStrategy({ issuer: idp.issuer, audience: idp.audience }),
+      credentials: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },   // for the exchange
       headers: { authorization: `Bearer ${token}` },
     })
   }

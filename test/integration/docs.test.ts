@@ -138,6 +138,8 @@ describe("docs: the example programs run", function () {
     MCP_CLIENT_SECRET: "docs-example-client-secret",
     INTROSPECTION_CLIENT_SECRET: "docs-example-introspection-secret",
     MCP_CLIENT_KEY_PEM: keyFile,
+    ALICE_KEY: "sk-docs-alice-0123456789",
+    BOB_KEY: "sk-docs-bob-0123456789",
   };
 
   it("finds the programs", () => assert.ok(programs.length >= 5, programs.join(", ")));
@@ -161,6 +163,23 @@ describe("docs: the example programs run", function () {
       } finally {
         await server.stop();
       }
+    });
+  }
+});
+
+describe("docs: the example test files pass under mocha, as the guides say to run them", function () {
+  this.timeout(60_000);
+  const examples = path.join(ROOT, "docs", "examples");
+  const files = readdirSync(examples).filter((f) => f.endsWith(".ts") && /^describe\(/m.test(readFileSync(path.join(examples, f), "utf8")));
+
+  it("finds them", () => assert.deepEqual(files.sort(), ["first-server.test.ts", "testing.example.ts"]));
+
+  for (const file of files) {
+    const script = path.join("dist", "docs", "examples", file.replace(/\.ts$/, ".js"));
+    it(`npx mocha ${script} passes`, async () => {
+      const { code, stdout, stderr } = await runToExit(process.execPath, [path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), script], {}, 60_000, ROOT);
+      assert.equal(code, 0, stdout + stderr);
+      assert.match(stdout, /\b\d+ passed, 0 failed$/m);
     });
   }
 });
