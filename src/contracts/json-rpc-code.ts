@@ -24,4 +24,10 @@ export const JsonRpcCode = {
   CredentialRefused: -32040,
   /** MCP 2025-11-25's "URL elicitation required" (a provider must be connected first). */
   UrlElicitationRequired: -32042,
+  /** MCP 2026-07-28: the `Mcp-*` / `MCP-Protocol-Version` headers disagree with the body, or are missing (HTTP 400). */
+  HeaderMismatch: -32020,
+  /** MCP 2026-07-28: the request needs a client capability its envelope did not declare. */
+  MissingRequiredClientCapability: -32021,
+  /** MCP 2026-07-28: the request's protocol version is not one this server speaks. */
+  UnsupportedProtocolVersion: -32022,
 } as const;

@@ -7,8 +7,12 @@ import type { Logger } from "../contracts/logger";
 import type { ToolContext } from "../contracts/tool-context";
 import { CallCredentialsOf, integrationHandle } from "./call-credentials";
 import { elicit, sample } from "./client-requests";
+import { JsonRpcCode } from "../contracts/json-rpc-code";
+import { ProtocolError } from "../errors";
 import type { Connection, InFlight, Relay } from "./connection";
 import type { DecisionMemo } from "./decision-memo";
+import type { ModernEnvelope } from "./modern/envelope";
+import type { InputRounds } from "./modern/input-rounds";
 
 /** One incoming request on its way through the pipeline: who sent it, on which connection, and its channel. */
 export interface Call {
@@ -24,6 +28,8 @@ export interface Call {
   readonly progressToken?: string | number;
   /** The client's address (HTTP); absent on stdio and in memory. */
   readonly clientAddress?: string;
+  /** A 2026-07-28 request: its envelope (the client's capabilities and log level) and its input rounds. */
+  readonly modern?: { readonly envelope: ModernEnvelope; readonly rounds: InputRounds };
 }
 
 /** What an audit event says about the call it concerns. */
@@ -120,7 +126,10 @@ class CallContext {
 
   get clientLog(): ToolContext["clientLog"] {
     return async (level: LoggingLevel, data: unknown) => {
-      const threshold = this.#call.connection.logLevel;
+      const modern = this.#call.modern;
+      // 2026-07-28: the request's own level, and none at all when it names none.
+      const threshold = modern ? modern.envelope.logLevel : this.#call.connection.logLevel;
+      if (modern && !threshold) return;
       if (threshold && LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(threshold)) return;
       await this.notify({ method: "notifications/message", params: { level, data, logger: this.#serverName } });
     };
@@ -140,8 +149,15 @@ class CallContext {
   }
 
   private async request(request: ServerRequest, schema: { parse(v: unknown): unknown }, options?: { signal?: AbortSignal; timeout?: number }): Promise<unknown> {
-    const { connection, relay, signal } = this.#call;
+    const { connection, relay, signal, modern } = this.#call;
     const capability = CAPABILITY_FOR[request.method];
+    if (modern) {
+      if (capability && !modern.envelope.clientCapabilities[capability])
+        throw new ProtocolError(JsonRpcCode.MissingRequiredClientCapability, `Client does not support ${capability} (required for ${request.method})`, {
+          requiredCapabilities: { [capability]: {} },
+        });
+      return schema.parse(modern.rounds.answer(request as { method: string; params?: Record<string, unknown> }));
+    }
     if (capability && !connection.clientCapabilities?.[capability]) throw new Error(`Client does not support ${capability} (required for ${request.method})`);
     const result = await connection.request(relay, request as { method: string; params?: Record<string, unknown> }, {
       signal: options?.signal ?? signal,

@@ -3,6 +3,7 @@ import { AUTH_CONTEXT, REQUEST_CONTEXT } from "../contracts/tokens";
 import type { ToolContext } from "../contracts/tool-context";
 import { JsonRpcCode, McpcraftError, ProtocolError } from "../errors";
 import type { Invoker } from "./definition";
+import { InputRequired } from "./modern/input-rounds";
 
 /**
  * Runs handlers. A handler that asks for its container (a decorated class's method) gets a fresh child container
@@ -36,7 +37,7 @@ export class Invocation {
     try {
       return await this.run(invoke, args, ctx);
     } catch (err) {
-      if (err instanceof McpcraftError) throw err;
+      if (err instanceof McpcraftError || err instanceof InputRequired) throw err;
       throw new ProtocolError(JsonRpcCode.InternalError, err instanceof Error ? err.message : "Handler failed");
     }
   }

@@ -27,6 +27,10 @@ import { Invocation } from "./invocation";
 import { QuotaGate } from "./quota-gate";
 import type { HandlerParts, MethodEntry } from "./method-table";
 import { SubscriptionRegistry } from "./subscription-registry";
+import { envelopeClaim, readEnvelope } from "./modern/envelope";
+import { InputRequired, InputRounds } from "./modern/input-rounds";
+import { modernMethods } from "./modern/modern-methods";
+import { completeResult, inputRequiredResult } from "./modern/modern-results";
 
 /** Who sent a message and where its answers go; handed over by the transport with every message. */
 export interface Inbound {
@@ -55,6 +59,9 @@ export class RequestPipeline {
   readonly capabilities: ServerCapabilities;
   readonly quotas: QuotaGate;
   private readonly methods = new Map<string, MethodEntry>();
+  /** The same handlers as 2026-07-28 serves them (per request, no handshake). */
+  private readonly modernMethods: Map<string, MethodEntry>;
+  private readonly serverInfo: { name: string; version: string };
 
   constructor(readonly def: ServerDefinition) {
     this.admission = new Admission(def.strategy, def.anonymous, def.audit, def.authenticationTimeoutMs);
@@ -78,6 +85,8 @@ export class RequestPipeline {
       this.capabilities.completions ? completionHandlers(parts) : {},
     ];
     for (const family of families) for (const [name, entry] of Object.entries(family)) this.methods.set(name, entry);
+    this.modernMethods = modernMethods(this.methods, def, this.capabilities);
+    this.serverInfo = { name: def.name, version: def.version };
   }
 
   /** A fresh memo of authorization decisions for one request of `principal`. */
@@ -118,7 +127,16 @@ export class RequestPipeline {
 
   private async request(message: JSONRPCRequest, inbound: Inbound): Promise<Answer | undefined> {
     const id = message.id;
-    const entry = this.methods.get(message.method);
+    let modern: Call["modern"];
+    // A request with an envelope is 2026-07-28's, whatever else the connection carried: the era is per request.
+    if (envelopeClaim(message) !== undefined) {
+      try {
+        modern = { envelope: readEnvelope(message), rounds: InputRounds.of(message.params) };
+      } catch (err) {
+        return failure(id, rpcErrorFor(err));
+      }
+    }
+    const entry = (modern ? this.modernMethods : this.methods).get(message.method);
     if (!entry) return failure(id, { code: JsonRpcCode.MethodNotFound, message: "Method not found" });
     const parsed = entry.schema.safeParse(message);
     if (!parsed.success) return failure(id, { code: JsonRpcCode.InvalidParams, message: invalidParams(message.method, parsed.error.issues) });
@@ -138,12 +156,15 @@ export class RequestPipeline {
       decisions: inbound.decisions ?? this.decisions(inbound.principal),
       progressToken: progressTokenOf(message),
       clientAddress: inbound.clientAddress,
+      modern,
     };
     try {
       const result = await entry.handle(parsed.data, call);
-      return flight.aborted ? undefined : { jsonrpc: "2.0", id, result: result as JSONRPCResultResponse["result"] };
+      if (flight.aborted) return undefined;
+      return { jsonrpc: "2.0", id, result: (modern ? completeResult(message.method, result, this.serverInfo) : result) as JSONRPCResultResponse["result"] };
     } catch (err) {
       if (flight.aborted) return undefined;
+      if (modern && err instanceof InputRequired) return { jsonrpc: "2.0", id, result: inputRequiredResult(err, modern.rounds, this.serverInfo) as JSONRPCResultResponse["result"] };
       if (!(err instanceof McpcraftError)) this.def.logger.error({ event: "request.error", method: message.method, error: (err as Error)?.message }, "handler failed");
       return failure(id, rpcErrorFor(err));
     } finally {

@@ -7,15 +7,15 @@ import type { AuthFailureLimiter } from "../auth/rate-limit";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import { Connection } from "../core/connection";
 import type { CloseOptions } from "../core/pending-work";
-import type { RequestPipeline } from "../core/request-pipeline";
+import type { Inbound, RequestPipeline } from "../core/request-pipeline";
 import { InvalidRequestError, McpcraftError, TransportError } from "../errors";
-import { exceedsShape } from "../schema/input-validator";
 import { challengeFor, type Challenge } from "./challenge";
 import { writeFrameworkError } from "./http-answers";
 import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
-import { readMessage } from "./json-rpc-message";
 import { HttpDrain } from "./http-drain";
-import { BodyTooLarge, admissionFacts, checkCredentialShape, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, readBody, refuseBatch } from "./http-request";
+import { admissionFacts, checkCredentialShape, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, refuseBatch } from "./http-request";
+import { checkModernPost, isModernHttp } from "./modern-http";
+import { readMessages } from "./post-body";
 import { serveOAuthCallback } from "./oauth-callback.route";
 import { answerPost } from "./post-answer";
 import { DEFAULT_KEEP_ALIVE_MS } from "./sse-stream";
@@ -84,9 +84,6 @@ export interface HttpListening {
 
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-const MAX_DEPTH = 64;
-/** Wider than any protocol message needs; tool arguments have their own, smaller cap (MAX_INPUT_KEYS). */
-const MAX_WIDTH = 10_000;
 
 /**
  * The framework's own Streamable HTTP transport on `node:http`. It runs DESIGN §4's checks on every request in
@@ -171,11 +168,14 @@ export class HttpHost {
       throw new TransportError("route_not_found", "Not found");
     }
     const method = req.method ?? "GET";
-    if (method !== "POST" && (this.options.stateless || (method !== "GET" && method !== "DELETE"))) {
-      const allow = this.options.stateless ? "POST" : "GET, POST, DELETE";
-      throw new TransportError("method_not_allowed", this.options.stateless ? "Method not allowed: this server is stateless" : "Method not allowed", { allow });
+    // 2026-07-28 has no sessions: its requests are served as stateless ones, whatever the configuration.
+    const modern = isModernHttp(req);
+    const stateless = this.options.stateless || modern;
+    if (method !== "POST" && (stateless || (method !== "GET" && method !== "DELETE"))) {
+      const allow = stateless ? "POST" : "GET, POST, DELETE";
+      throw new TransportError("method_not_allowed", stateless ? "Method not allowed: this server is stateless" : "Method not allowed", { allow });
     }
-    const body = method === "POST" ? await this.readMessages(req) : undefined;
+    const body = method === "POST" ? await readMessages(req, this.options.maxBodyBytes ?? 1024 * 1024) : undefined;
     this.drain.admit(body);
     const singleId = body?.messages.length === 1 && "id" in body.messages[0] ? body.messages[0].id : null;
     const authRequest: AuthRequest = { headers: flatHeaders(req), transport: "http", ip: this.clientAddress(req) };
@@ -196,19 +196,26 @@ export class HttpHost {
       checkPostHeaders(req);
     }
     // As the SDK does: `initialize` negotiates the version in its body, so its header is not checked.
-    if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
+    if (modern) checkModernPost(req, body!);
+    else if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
     if (body?.batch && !this.routes) refuseBatch(body.messages, req.headers["mcp-protocol-version"] as string | undefined);
     const clientAddress = authRequest.ip;
-    if (this.routes) return this.routes.route(req, res, body, { principal, decisions, clientAddress });
+    if (this.routes && !modern) return this.routes.route(req, res, body, { principal, decisions, clientAddress });
+    await this.answerAlone(req, res, body!, { principal, decisions, clientAddress }, modern);
+  }
+
+  /** A request that belongs to no session (stateless, or 2026-07-28): nothing of it outlives the response. */
+  private async answerAlone(req: IncomingMessage, res: ServerResponse, body: { messages: JSONRPCMessage[]; batch: boolean }, who: Omit<Inbound, "relay" | "connection">, modern: boolean): Promise<void> {
     const connection = new Connection("http");
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string") connection.protocolVersion = version;
-    // Nothing outlives a stateless request: a client that goes away aborts what it asked for.
+    // A client that goes away aborts what it asked for (on 2026-07-28 that is how a client cancels).
     this.drain.hold(connection, res);
-    await answerPost(res, body!.messages, { connection, principal, decisions, clientAddress }, this.pipeline, {
-      json: this.options.jsonResponse ?? true,
+    await answerPost(res, body.messages, { ...who, connection }, this.pipeline, {
+      // 2026-era answers may carry progress and logs first (SSE), and are JSON when ready at once (DeferredSse).
+      json: this.options.jsonResponse ?? !modern,
       headers: {},
-      batch: body!.batch,
+      batch: body.batch,
       keepAliveMs: this.keepAliveMs,
     });
   }
@@ -227,38 +234,6 @@ export class HttpHost {
       }
     }
     return admission.admit(authRequest, { limiter: this.limiter, facts });
-  }
-
-  private async readMessages(req: IncomingMessage): Promise<{ messages: JSONRPCMessage[]; batch: boolean }> {
-    let body = (req as IncomingMessage & { body?: unknown }).body;
-    if (body === undefined || typeof body !== "object") {
-      let raw: string;
-      try {
-        raw = await readBody(req, this.options.maxBodyBytes ?? 1024 * 1024);
-      } catch (err) {
-        if (!(err instanceof BodyTooLarge)) throw err;
-        req.resume();
-        throw new TransportError("payload_too_large", "Request body too large", { connection: "close" });
-      }
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw new TransportError("parse_error", "Parse error: invalid JSON");
-      }
-    }
-    if (body === null || typeof body !== "object") throw new InvalidRequestError("Invalid Request: expected a JSON-RPC object or batch");
-    const broken = exceedsShape(body, MAX_DEPTH, MAX_WIDTH);
-    if (broken) throw new InvalidRequestError(broken === "depth" ? "Invalid Request: JSON nested too deeply" : `Invalid Request: an object has more than ${MAX_WIDTH} properties`);
-    const batch = Array.isArray(body);
-    const list = batch ? (body as unknown[]) : [body];
-    if (list.length === 0) throw new InvalidRequestError("Invalid Request: empty batch");
-    const messages: JSONRPCMessage[] = [];
-    for (const item of list) {
-      const message = readMessage(item);
-      if (!message) throw new TransportError("invalid_message", "Parse error: Invalid JSON-RPC message");
-      messages.push(message);
-    }
-    return { messages, batch };
   }
 
   private originAllowed(req: IncomingMessage): boolean {

@@ -2,6 +2,7 @@ import { CallToolRequestSchema, CallToolResultSchema, ListToolsRequestSchema, ty
 import { ForbiddenError, JsonRpcCode, ProtocolError, ToolTimeoutError } from "../../errors";
 import { formatFieldErrors } from "../../schema/input-validator";
 import type { ToolDefinition } from "../definition";
+import { InputRequired } from "../modern/input-rounds";
 import { method, type HandlerParts, type MethodTable } from "../method-table";
 import { toToolResult, toolErrorResult } from "../result-mapper";
 import { withDeadline } from "../tool-deadline";
@@ -36,7 +37,7 @@ export function toolHandlers(parts: HandlerParts): MethodTable {
         // or the tool rethrowing its signal's reason raised it); anything else is the tool's own failure, which the
         // model should see (spec 2025-11-25: tool execution errors are results, not protocol errors).
         if (err instanceof ToolTimeoutError) ctx.log.warn({ event: "tool.timeout", tool: tool.name, timeoutMs: err.timeoutMs }, "tool ran past its deadline");
-        if (err instanceof ForbiddenError || err instanceof ProtocolError || err instanceof ToolTimeoutError) throw err;
+        if (err instanceof ForbiddenError || err instanceof ProtocolError || err instanceof ToolTimeoutError || err instanceof InputRequired) throw err;
         // A cancelled call is answered by no one: its tool stopping is what was asked, not a failure to report.
         if (call.flight.aborted) throw err;
         ctx.log.warn({ event: "tool.error", tool: tool.name, error: (err as Error)?.message }, "tool threw");

@@ -1,0 +1,46 @@
+import type { IncomingMessage } from "node:http";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { InvalidRequestError, TransportError } from "../errors";
+import { exceedsShape } from "../schema/input-validator";
+import { BodyTooLarge, readBody } from "./http-request";
+import { readMessage } from "./json-rpc-message";
+
+const MAX_DEPTH = 64;
+/** Wider than any protocol message needs; tool arguments have their own, smaller cap (MAX_INPUT_KEYS). */
+const MAX_WIDTH = 10_000;
+
+/**
+ * A POST's JSON-RPC messages: the body a framework already parsed (`req.body`), or read here up to
+ * `maxBodyBytes`; bounded in depth and width before anything looks inside, each message checked as JSON-RPC.
+ */
+export async function readMessages(req: IncomingMessage, maxBodyBytes: number): Promise<{ messages: JSONRPCMessage[]; batch: boolean }> {
+  let body = (req as IncomingMessage & { body?: unknown }).body;
+  if (body === undefined || typeof body !== "object") {
+    let raw: string;
+    try {
+      raw = await readBody(req, maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof BodyTooLarge)) throw err;
+      req.resume();
+      throw new TransportError("payload_too_large", "Request body too large", { connection: "close" });
+    }
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new TransportError("parse_error", "Parse error: invalid JSON");
+    }
+  }
+  if (body === null || typeof body !== "object") throw new InvalidRequestError("Invalid Request: expected a JSON-RPC object or batch");
+  const broken = exceedsShape(body, MAX_DEPTH, MAX_WIDTH);
+  if (broken) throw new InvalidRequestError(broken === "depth" ? "Invalid Request: JSON nested too deeply" : `Invalid Request: an object has more than ${MAX_WIDTH} properties`);
+  const batch = Array.isArray(body);
+  const list = batch ? (body as unknown[]) : [body];
+  if (list.length === 0) throw new InvalidRequestError("Invalid Request: empty batch");
+  const messages: JSONRPCMessage[] = [];
+  for (const item of list) {
+    const message = readMessage(item);
+    if (!message) throw new TransportError("invalid_message", "Parse error: Invalid JSON-RPC message");
+    messages.push(message);
+  }
+  return { messages, batch };
+}
