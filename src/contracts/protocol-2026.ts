@@ -10,3 +10,4 @@ export const CLIENT_INFO_META_KEY = "io.modelcontextprotocol/clientInfo";
 export const CLIENT_CAPABILITIES_META_KEY = "io.modelcontextprotocol/clientCapabilities";
 export const LOG_LEVEL_META_KEY = "io.modelcontextprotocol/logLevel";
 export const SERVER_INFO_META_KEY = "io.modelcontextprotocol/serverInfo";
+export const SUBSCRIPTION_ID_META_KEY = "io.modelcontextprotocol/subscriptionId";

@@ -29,7 +29,9 @@ import type { HandlerParts, MethodEntry } from "./method-table";
 import { SubscriptionRegistry } from "./subscription-registry";
 import { envelopeClaim, readEnvelope } from "./modern/envelope";
 import { InputRequired, InputRounds } from "./modern/input-rounds";
-import { modernMethods } from "./modern/modern-methods";
+import { listenEntry } from "./handlers/listen.handlers";
+import { ListenStreams } from "./modern/listen-streams";
+import { modernCapabilities, modernMethods } from "./modern/modern-methods";
 import { completeResult, inputRequiredResult } from "./modern/modern-results";
 
 /** Who sent a message and where its answers go; handed over by the transport with every message. */
@@ -56,6 +58,8 @@ export class RequestPipeline {
   readonly authorizer: Authorizer;
   readonly subscriptions = new SubscriptionRegistry();
   readonly connections = new ConnectionRegistry();
+  /** Open `subscriptions/listen` streams (2026-07-28), ended gracefully when the server closes. */
+  readonly listens = new ListenStreams();
   readonly capabilities: ServerCapabilities;
   readonly quotas: QuotaGate;
   private readonly methods = new Map<string, MethodEntry>();
@@ -85,7 +89,9 @@ export class RequestPipeline {
       this.capabilities.completions ? completionHandlers(parts) : {},
     ];
     for (const family of families) for (const [name, entry] of Object.entries(family)) this.methods.set(name, entry);
-    this.modernMethods = modernMethods(this.methods, def, this.capabilities);
+    const modern = modernCapabilities(this.capabilities);
+    const listen = listenEntry(parts, modern, this.connections, this.subscriptions, this.listens);
+    this.modernMethods = modernMethods(this.methods, def, modern, listen);
     this.serverInfo = { name: def.name, version: def.version };
   }
 

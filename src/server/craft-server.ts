@@ -184,6 +184,8 @@ export class CraftServer {
    * ```
    */
   async close(options?: CloseOptions): Promise<void> {
+    // Listen streams never end by themselves: answered now, they tell their clients the end was meant.
+    this.compiled?.listens.endAll();
     const all = [...this.hosts];
     this.hosts.clear();
     await Promise.allSettled(all.map((h) => h.close(options)));

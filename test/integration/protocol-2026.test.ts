@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { JsonRpcCode } from "../../src";
 import { ERA_KEYS } from "../fixtures/servers/two-eras.server";
+import { waitFor } from "../fixtures/oauth";
 import { DIST, rawPost, startHttpExample, type RunningServer } from "../fixtures/processes";
 
 const SCRIPT = path.join(DIST, "test", "fixtures", "servers", "two-eras.server.js");
@@ -66,8 +67,8 @@ function behavesAsOneServer(connect: (key: string, mode: Mode) => Promise<Client
       });
 
       it("lists and calls tools as the key's owner, and hides what the caller may not call", async () => {
-        assert.deepEqual((await alice.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "purge", "summarize", "whoami"]);
-        assert.deepEqual((await bob.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "summarize", "whoami"]);
+        assert.deepEqual((await alice.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "flip", "purge", "summarize", "touch", "whoami"]);
+        assert.deepEqual((await bob.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "flip", "summarize", "touch", "whoami"]);
         const me = await bob.callTool({ name: "whoami", arguments: {} });
         assert.deepEqual(me.structuredContent, { subject: "bob" });
         assert.equal(textOf(await alice.callTool({ name: "purge", arguments: {} })), "purged");
@@ -88,6 +89,22 @@ function behavesAsOneServer(connect: (key: string, mode: Mode) => Promise<Client
         const asked = await bob.callTool({ name: "ask_color", arguments: {} });
         assert.deepEqual(asked.structuredContent, { color: "teal", sure: true, actions: ["accept", "accept"] });
         assert.equal(textOf(await bob.callTool({ name: "summarize", arguments: {} })), "a summary");
+      });
+
+      it("carries change notifications on subscriptions/listen: what was asked, offered and readable, until closed", async () => {
+        const updated: string[] = [];
+        let listChanges = 0;
+        bob.setNotificationHandler("notifications/resources/updated", async (n) => void updated.push(n.params.uri));
+        bob.setNotificationHandler("notifications/tools/list_changed", async () => void listChanges++);
+        const subscription = await bob.listen({ toolsListChanged: true, resourceSubscriptions: ["config://app", "secret://admin"] });
+        assert.deepEqual(subscription.honoredFilter, { toolsListChanged: true, resourceSubscriptions: ["config://app"] }, "bob may not read secret://admin");
+        // The caller's own calls: over stdio each client has its own server process.
+        await bob.callTool({ name: "touch", arguments: {} });
+        await bob.callTool({ name: "flip", arguments: {} });
+        await waitFor("the update and the list change", () => updated.length === 1 && listChanges === 1);
+        assert.deepEqual(updated, ["config://app"]);
+        await subscription.close();
+        assert.equal(await subscription.closed, "local");
       });
 
       it("sends the call's progress before its result, and no log the request did not ask for", async () => {
@@ -175,6 +192,20 @@ describe(`protocol ${MODERN} beside 2025-11-25 on one server`, function () {
       });
     });
   }
+
+  it("ends open listen streams gracefully when the server drains (SIGTERM), answering each listen request", async () => {
+    const server = await startHttpExample(SCRIPT, {});
+    const client = await overHttp(server.url, ERA_KEYS.bob, { pin: MODERN });
+    try {
+      const subscription = await client.listen({ toolsListChanged: true });
+      await server.stop();
+      assert.equal(await subscription.closed, "graceful");
+      assert.equal(server.child.exitCode, 0);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
 
   describe("stdio (a real child process)", () => {
     behavesAsOneServer(async (key, mode) => {

@@ -12,24 +12,16 @@ const discoverSchema: RequestSchema<unknown> = {
   safeParse: (value) => (core ??= require("@modelcontextprotocol/core") as typeof import("@modelcontextprotocol/core")).DiscoverRequestSchema.safeParse(value) as ReturnType<RequestSchema<unknown>["safeParse"]>,
 };
 
-/**
- * What a server offers on 2026-07-28. Change notifications there travel on `subscriptions/listen`, which this
- * framework does not serve yet, so no `listChanged` or `subscribe` is promised.
- */
+/** What a server offers on 2026-07-28: the same as on 2025, its change notifications on `subscriptions/listen`. */
 export function modernCapabilities(legacy: ServerCapabilities): ServerCapabilities {
-  return {
-    tools: {},
-    ...(legacy.logging ? { logging: {} } : {}),
-    ...(legacy.resources ? { resources: {} } : {}),
-    ...(legacy.prompts ? { prompts: {} } : {}),
-    ...(legacy.completions ? { completions: {} } : {}),
-  };
+  const { tools, logging, resources, prompts, completions } = legacy;
+  return { tools, ...(logging ? { logging } : {}), ...(resources ? { resources } : {}), ...(prompts ? { prompts } : {}), ...(completions ? { completions } : {}) };
 }
 
 /** The 2026-era method table: the same handlers as 2025's, less what the revision removed, plus `server/discover`. */
-export function modernMethods(shared: ReadonlyMap<string, MethodEntry>, def: ServerDefinition, legacy: ServerCapabilities): Map<string, MethodEntry> {
+export function modernMethods(shared: ReadonlyMap<string, MethodEntry>, def: ServerDefinition, capabilities: ServerCapabilities, listen: MethodEntry): Map<string, MethodEntry> {
   const table = new Map([...shared].filter(([name]) => !LEGACY_ONLY.has(name)));
-  const capabilities = modernCapabilities(legacy);
+  table.set("subscriptions/listen", listen);
   table.set("server/discover", {
     schema: discoverSchema,
     handle: async () => ({ supportedVersions: [...MODERN_PROTOCOL_VERSIONS], capabilities, ...(def.instructions ? { instructions: def.instructions } : {}) }),
