@@ -233,7 +233,19 @@ export function rpcErrorFor(err: unknown): { code: number; message: string; data
   return a.data === undefined ? { code: a.jsonRpcCode, message: a.message } : { code: a.jsonRpcCode, message: a.message, data: a.data };
 }
 
-/** The HTTP status of a lone JSON-RPC error answer while the transport can still choose it (a provider outage: 503). */
-export function httpStatusForRpcError(error: { code: number }): { status: number; headers: Record<string, string> } {
-  return error.code === JsonRpcCode.IdentityProviderUnavailable ? { status: 503, headers: { "retry-after": "5" } } : { status: 200, headers: {} };
+/** 2026-07-28 gives these their own HTTP status: the request itself was wrong, not what it asked for. */
+const MODERN_STATUS: Record<number, number> = {
+  [JsonRpcCode.MethodNotFound]: 404,
+  [JsonRpcCode.HeaderMismatch]: 400,
+  [JsonRpcCode.MissingRequiredClientCapability]: 400,
+  [JsonRpcCode.UnsupportedProtocolVersion]: 400,
+};
+
+/**
+ * The HTTP status of a lone JSON-RPC error answer while the transport can still choose it (a provider outage:
+ * 503; on 2026-07-28 also an unknown method 404 and the revision's own request errors 400).
+ */
+export function httpStatusForRpcError(error: { code: number }, modern = false): { status: number; headers: Record<string, string> } {
+  if (error.code === JsonRpcCode.IdentityProviderUnavailable) return { status: 503, headers: { "retry-after": "5" } };
+  return { status: (modern && MODERN_STATUS[error.code]) || 200, headers: {} };
 }

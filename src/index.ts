@@ -31,7 +31,7 @@ export { RateLimit } from "./decorators/rate-limit.decorator";
 export { JSONSchema } from "./decorators/json-schema.decorator";
 export type { ServerDecoratorOptions, ToolDecoratorOptions, ResourceDecoratorOptions, PromptDecoratorOptions, PromptArgumentSpec, QuotaSpec } from "./metadata";
 
-export type { ToolContext, Policy, SampleOptions, ElicitAnswer } from "./contracts/tool-context";
+export type { ToolContext, Policy, SampleOptions, ElicitAnswer, InputOptions } from "./contracts/tool-context";
 export type { CallCredentials, OutgoingToken, TokenTarget, ServiceTokenRequest } from "./contracts/call-credentials";
 export { OutgoingCredentials, type OutgoingCredentialsOptions } from "./auth/credentials/outgoing-credentials";
 export { ServiceTokenSigner, type ServiceTokenSignerOptions } from "./auth/credentials/service-token.signer";

@@ -11,12 +11,20 @@ export const JSON_SCHEMA_2020_12_INPUT = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   type: "object",
   $defs: {
-    address: { type: "object", properties: { street: { type: "string" }, city: { type: "string" } } },
+    address: { $anchor: "addressDef", type: "object", properties: { street: { type: "string" }, city: { type: "string" } } },
   },
   properties: {
     name: { type: "string" },
     address: { $ref: "#/$defs/address" },
+    contactMethod: { type: "string", enum: ["phone", "email"] },
+    phone: { type: "string" },
+    email: { type: "string" },
   },
+  // SEP-2106: composition, conditional and anchor keywords pass through tools/list untouched.
+  allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
+  if: { properties: { contactMethod: { const: "phone" } }, required: ["contactMethod"] },
+  then: { required: ["phone"] },
+  else: { required: ["email"] },
   additionalProperties: false,
 };
 

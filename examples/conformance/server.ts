@@ -7,9 +7,9 @@
 import "reflect-metadata";
 import { setTimeout as delay } from "node:timers/promises";
 import { InMemoryEventStore } from "@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js";
-import { CreateMessageResultSchema, ElicitResultSchema, type ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
+import { CreateMessageResultSchema, ElicitResultSchema, ListRootsResultSchema, type ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
 import { IsString } from "class-validator";
-import { Ctx, Prompt, Resource, Server, Tool, createServer, type ToolContext } from "../../src";
+import { Ctx, JsonRpcCode, Prompt, Resource, Server, Tool, createServer, type CraftServer, type ToolContext } from "../../src";
 import { launch } from "../shared/launch";
 import { CONTACT_FORM, DEFAULTS_FORM, ENUMS_FORM, JSON_SCHEMA_2020_12_INPUT, RED_PIXEL_PNG, SILENT_WAV } from "./content";
 
@@ -150,6 +150,107 @@ export class ConformanceServer {
     return { id: params.id, templateTest: true, data: `Data for ID: ${params.id}` };
   }
 
+  // MCP 2026-07-28: the stateless scenario's diagnostics, and the input_required (multi-round) scenarios. The same
+  // ctx.elicit / ctx.sample as on 2025; on 2026 they travel as input_required rounds.
+  @Tool({ description: "Samples without checking the client can: -32021 when its envelope declares no sampling" })
+  async testMissingCapability(@Ctx() ctx: ToolContext) {
+    return textOf(await ctx.sample("Say hello", { maxTokens: 10 }));
+  }
+
+  @Tool({ description: "Asks the user on its own response stream (as input_required on 2026-07-28)" })
+  async testStreamingElicitation(@Ctx() ctx: ToolContext) {
+    const answer = await ctx.elicit("What is your name?", { name: { type: "string", description: "Your name" } });
+    return `Hello, ${String(answer.content?.name ?? "stranger")}!`;
+  }
+
+  @Tool({ description: "Logs at info: nothing is sent when the request names no log level" })
+  async testLoggingTool(@Ctx() ctx: ToolContext) {
+    await ctx.clientLog("info", "a log line the client may not want");
+    return "Logged (if asked to)";
+  }
+
+  @Tool({ description: "Announces a tools/list change" })
+  async testTriggerToolChange() {
+    return `Told ${await running!.notifyListChanged("tools")}`;
+  }
+
+  @Tool({ description: "Announces a prompts/list change" })
+  async testTriggerPromptChange() {
+    return `Told ${await running!.notifyListChanged("prompts")}`;
+  }
+
+  @Tool({ description: "Asks the user's name (input_required, key user_name)" })
+  async testInputRequiredResultElicitation(@Ctx() ctx: ToolContext) {
+    const answer = await ctx.elicit("What is your name?", { name: { type: "string", description: "Your name" } }, { inputKey: "user_name" });
+    return `Hello, ${String(answer.content?.name)}!`;
+  }
+
+  @Tool({ description: "Asks the client's model (input_required, key capital_question)" })
+  async testInputRequiredResultSampling(@Ctx() ctx: ToolContext) {
+    return `The model said: ${textOf(await ctx.sample("What is the capital of France?", { maxTokens: 100, inputKey: "capital_question" }))}`;
+  }
+
+  @Tool({ description: "Asks for the client's roots (input_required, key client_roots)" })
+  async testInputRequiredResultListRoots(@Ctx() ctx: ToolContext) {
+    return `Roots: ${JSON.stringify((await roots(ctx)).roots)}`;
+  }
+
+  @Tool({ description: "One question, carried across the round in requestState" })
+  async testInputRequiredResultRequestState(@Ctx() ctx: ToolContext) {
+    const answer = await ctx.elicit("Continue?", { ok: { type: "boolean", description: "Go on" } }, { inputKey: "confirm" });
+    return answer.content?.ok ? "state-ok" : "state-declined";
+  }
+
+  @Tool({ description: "Asks three things at once: elicitation, sampling and roots" })
+  async testInputRequiredResultMultipleInputs(@Ctx() ctx: ToolContext) {
+    const [who, said, where] = await Promise.all([
+      ctx.elicit("What is your name?", { name: { type: "string", description: "Your name" } }, { inputKey: "user_name" }),
+      ctx.sample("Say hello", { maxTokens: 20, inputKey: "greeting" }),
+      roots(ctx),
+    ]);
+    return `${String(who.content?.name)} / ${textOf(said)} / ${where.roots.length} root(s)`;
+  }
+
+  @Tool({ description: "Asks twice, one round after the other" })
+  async testInputRequiredResultMultiRound(@Ctx() ctx: ToolContext) {
+    const who = await ctx.elicit("What is your name?", { name: { type: "string", description: "Your name" } }, { inputKey: "step1" });
+    const colour = await ctx.elicit("Favourite colour?", { color: { type: "string", description: "A colour" } }, { inputKey: "step2" });
+    return `${String(who.content?.name)} likes ${String(colour.content?.color)}`;
+  }
+
+  @Tool({ description: "Asks once; a tampered requestState is refused" })
+  async testInputRequiredResultTamperedState(@Ctx() ctx: ToolContext) {
+    const answer = await ctx.elicit("What is your name?", { name: { type: "string", description: "Your name" } }, { inputKey: "user_name" });
+    return `Hello, ${String(answer.content?.name)}!`;
+  }
+
+  @Tool({ description: "Asks the user when the client can elicit, else its model" })
+  async testInputRequiredResultCapabilities(@Ctx() ctx: ToolContext) {
+    try {
+      const answer = await ctx.elicit("What is your name?", { name: { type: "string", description: "Your name" } });
+      return `Hello, ${String(answer.content?.name)}!`;
+    } catch (err) {
+      // -32021: no elicitation in this request's capabilities; anything else (input_required included) goes on up.
+      if ((err as { rpcCode?: number }).rpcCode !== JsonRpcCode.MissingRequiredClientCapability) throw err;
+      return textOf(await ctx.sample("Make up a name", { maxTokens: 10 }));
+    }
+  }
+
+  @Tool({
+    name: "test_custom_header",
+    description: "Routes on a region, which clients also send as the Mcp-Param-Region header (SEP-2243)",
+    input: { type: "object", properties: { region: { type: "string", description: "A region", "x-mcp-header": "Region" } }, required: ["region"] },
+  })
+  customHeader(args: { region: string }) {
+    return `Region: ${args.region}`;
+  }
+
+  @Prompt({ name: "test_input_required_result_prompt", description: "A prompt that asks the user for context first" })
+  async inputRequiredPrompt(_args: Record<string, string>, @Ctx() ctx: ToolContext) {
+    const answer = await ctx.elicit("What context should the prompt use?", { context: { type: "string", description: "Context" } }, { inputKey: "user_context" });
+    return `Use this context: ${String(answer.content?.context)}`;
+  }
+
   @Prompt({ name: "test_simple_prompt", description: "A simple prompt without arguments" })
   simplePrompt() {
     return "This is a simple prompt for testing.";
@@ -185,5 +286,11 @@ export class ConformanceServer {
   }
 }
 
+const textOf = (r: { content: { type: string; text?: string } }) => (r.content.type === "text" ? r.content.text : r.content.type);
+const roots = (ctx: ToolContext) => ctx.sendRequest({ method: "roots/list" }, ListRootsResultSchema);
+
+/** The running server, for the tools that announce list changes. */
+let running: CraftServer | undefined;
+
 // Resumable SSE (SEP-1699): events are kept so a client whose stream was closed reconnects with Last-Event-ID.
-void launch(() => createServer(ConformanceServer), { http: { eventStore: new InMemoryEventStore(), retryInterval: 500 } });
+void launch(() => (running = createServer(ConformanceServer)), { http: { eventStore: new InMemoryEventStore(), retryInterval: 500 } });

@@ -60,11 +60,19 @@ export type ToolContext<TExtra extends Record<string, unknown> = Record<string, 
    * Asks the user for structured input (`elicitation/create`): the requested schema comes from the DTO class (or
    * the given flat JSON Schema), and an accepted answer is validated into it before you see it.
    */
-  elicit<T = Record<string, unknown>>(message: string, shape: (new (...args: any[]) => T) | Record<string, unknown>): Promise<ElicitAnswer<T>>;
+  elicit<T = Record<string, unknown>>(message: string, shape: (new (...args: any[]) => T) | Record<string, unknown>, options?: InputOptions): Promise<ElicitAnswer<T>>;
 } & TExtra;
 
+/**
+ * How a question to the client is named on MCP 2026-07-28, where it travels in an `input_required` result and
+ * comes back in `inputResponses` under that key. Default: `r0`, `r1`… in the order the tool asks.
+ */
+export interface InputOptions {
+  inputKey?: string;
+}
+
 /** `ctx.sample()` options: everything of `sampling/createMessage` but the messages. `maxTokens` defaults to 1000. */
-export type SampleOptions = Partial<Omit<CreateMessageRequestParams, "messages">>;
+export type SampleOptions = Partial<Omit<CreateMessageRequestParams, "messages">> & InputOptions;
 
 /** What `ctx.elicit()` resolves to: the user's choice and, when accepted, the validated answer. */
 export type ElicitAnswer<T> = { action: "accept"; content: T } | { action: "decline" | "cancel"; content?: undefined };

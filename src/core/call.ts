@@ -117,11 +117,11 @@ class CallContext {
   }
 
   get sample(): ToolContext["sample"] {
-    return (prompt, options) => sample((r, schema) => this.request(r as ServerRequest, schema), prompt, options);
+    return (prompt, options) => sample((r, schema, inputKey) => this.request(r as ServerRequest, schema, { inputKey }), prompt, options);
   }
 
   get elicit(): ToolContext["elicit"] {
-    return (message, shape) => elicit((r, schema) => this.request(r as ServerRequest, schema), message, shape);
+    return (message, shape, options) => elicit((r, schema, inputKey) => this.request(r as ServerRequest, schema, { inputKey }), message, shape, options);
   }
 
   get clientLog(): ToolContext["clientLog"] {
@@ -148,7 +148,7 @@ class CallContext {
     if (relay.open && !connection.closed) await relay.send({ jsonrpc: "2.0", ...notification });
   }
 
-  private async request(request: ServerRequest, schema: { parse(v: unknown): unknown }, options?: { signal?: AbortSignal; timeout?: number }): Promise<unknown> {
+  private async request(request: ServerRequest, schema: { parse(v: unknown): unknown }, options?: { signal?: AbortSignal; timeout?: number; inputKey?: string }): Promise<unknown> {
     const { connection, relay, signal, modern } = this.#call;
     const capability = CAPABILITY_FOR[request.method];
     if (modern) {
@@ -156,7 +156,7 @@ class CallContext {
         throw new ProtocolError(JsonRpcCode.MissingRequiredClientCapability, `Client does not support ${capability} (required for ${request.method})`, {
           requiredCapabilities: { [capability]: {} },
         });
-      return schema.parse(modern.rounds.answer(request as { method: string; params?: Record<string, unknown> }));
+      return modern.rounds.answer(request as { method: string; params?: Record<string, unknown> }, (a) => schema.parse(a), options?.inputKey);
     }
     if (capability && !connection.clientCapabilities?.[capability]) throw new Error(`Client does not support ${capability} (required for ${request.method})`);
     const result = await connection.request(relay, request as { method: string; params?: Record<string, unknown> }, {

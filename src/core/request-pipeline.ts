@@ -170,9 +170,9 @@ export class RequestPipeline {
       return { jsonrpc: "2.0", id, result: (modern ? completeResult(message.method, result, this.serverInfo) : result) as JSONRPCResultResponse["result"] };
     } catch (err) {
       if (flight.aborted) return undefined;
-      if (modern && err instanceof InputRequired) return { jsonrpc: "2.0", id, result: inputRequiredResult(err, modern.rounds, this.serverInfo) as JSONRPCResultResponse["result"] };
+      if (modern && err instanceof InputRequired) return { jsonrpc: "2.0", id, result: inputRequiredResult(modern.rounds, this.serverInfo) as JSONRPCResultResponse["result"] };
       if (!(err instanceof McpcraftError)) this.def.logger.error({ event: "request.error", method: message.method, error: (err as Error)?.message }, "handler failed");
-      return failure(id, rpcErrorFor(err));
+      return failure(id, modern ? modernError(rpcErrorFor(err), message) : rpcErrorFor(err));
     } finally {
       connection.end(id, flight);
     }
@@ -189,6 +189,12 @@ export class RequestPipeline {
 
 function failure(id: RequestId, error: { code: number; message: string; data?: unknown }): JSONRPCErrorResponse {
   return { jsonrpc: "2.0", id, error };
+}
+
+/** 2026-07-28 retired -32002: an unknown resource is -32602, naming the URI (SEP-2164). */
+function modernError(error: { code: number; message: string; data?: unknown }, message: JSONRPCRequest): { code: number; message: string; data?: unknown } {
+  if (error.code !== JsonRpcCode.ResourceNotFound) return error;
+  return { code: JsonRpcCode.InvalidParams, message: error.message, data: { uri: (message.params as { uri?: unknown } | undefined)?.uri } };
 }
 
 function progressTokenOf(message: JSONRPCRequest): string | number | undefined {

@@ -196,8 +196,13 @@ export class HttpHost {
       checkPostHeaders(req);
     }
     // As the SDK does: `initialize` negotiates the version in its body, so its header is not checked.
-    if (modern) checkModernPost(req, body!);
-    else if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
+    if (modern) {
+      try {
+        checkModernPost(req, body!, (tool) => this.pipeline.def.tools.get(tool)?.input.schema);
+      } catch (err) {
+        return writeFrameworkError(res, err, this.challenge.forRequest(req), singleId);
+      }
+    } else if (!body?.messages.some((m) => "method" in m && m.method === "initialize")) checkProtocolVersion(req);
     if (body?.batch && !this.routes) refuseBatch(body.messages, req.headers["mcp-protocol-version"] as string | undefined);
     const clientAddress = authRequest.ip;
     if (this.routes && !modern) return this.routes.route(req, res, body, { principal, decisions, clientAddress });
@@ -217,6 +222,7 @@ export class HttpHost {
       headers: {},
       batch: body.batch,
       keepAliveMs: this.keepAliveMs,
+      modern,
     });
   }
 

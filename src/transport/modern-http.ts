@@ -1,18 +1,21 @@
 import type { IncomingMessage } from "node:http";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JsonRpcCode } from "../contracts/json-rpc-code";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { MODERN_PROTOCOL_VERSIONS } from "../contracts/protocol-2026";
-import { envelopeClaim } from "../core/modern/envelope";
+import { envelopeClaim, readEnvelope } from "../core/modern/envelope";
 import { ProtocolError, TransportError } from "../errors";
 
 /**
  * A request of the 2026 era: it says so in `MCP-Protocol-Version`, which its clients send on every request. A
- * later revision than this server speaks is that era too, so that it is answered -32022 with the versions it can
- * use instead (the revision's corrective step), not the 2025 era's 400.
+ * version this server does not speak takes this path too, unless it is a date before 2026-07-28 (an old 2025-era
+ * client, answered 400 as before): a later or unknown revision is answered -32022 with the versions it can use
+ * instead, the revision's corrective step.
  */
 export function isModernHttp(req: IncomingMessage): boolean {
   const version = req.headers["mcp-protocol-version"];
-  return typeof version === "string" && (MODERN_PROTOCOL_VERSIONS.includes(version) || (/^\d{4}-\d{2}-\d{2}$/.test(version) && version > MODERN_PROTOCOL_VERSIONS[0]));
+  if (typeof version !== "string" || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+  return !(/^\d{4}-\d{2}-\d{2}$/.test(version) && version < MODERN_PROTOCOL_VERSIONS[0]);
 }
 
 /** What `Mcp-Name` must repeat for the methods that name a target (SEP-2243). */
@@ -22,17 +25,45 @@ const mismatch = (what: string) => new ProtocolError(JsonRpcCode.HeaderMismatch,
 
 /**
  * 2026-07-28 over HTTP: one message per POST, whose envelope names the header's version, and whose `Mcp-Method`
- * and `Mcp-Name` headers (when sent) repeat its method and target: a proxy that routes on headers must never
+ * and `Mcp-Name` headers repeat its method and target (and `Mcp-Param-*` the arguments that ask for one): a proxy that routes on headers must never
  * be shown one request while the server runs another. Any disagreement is -32020 with HTTP 400.
  */
-export function checkModernPost(req: IncomingMessage, body: { messages: JSONRPCMessage[]; batch: boolean }): void {
+export function checkModernPost(req: IncomingMessage, body: { messages: JSONRPCMessage[]; batch: boolean }, inputSchemaOf: (tool: string) => unknown): void {
   if (body.batch) throw new TransportError("batch_not_supported", "Invalid Request: batches are not supported by protocol version 2026-07-28");
   const [message] = body.messages;
   if (!("method" in message)) return;
-  if (envelopeClaim(message) !== req.headers["mcp-protocol-version"]) throw mismatch("MCP-Protocol-Version does not match the request's _meta protocol version");
-  const method = req.headers["mcp-method"];
-  if (method !== undefined && method !== message.method) throw mismatch("Mcp-Method does not match the request's method");
+  // Header against body first: a version the two disagree on is a mismatch, whichever of them is unknown.
+  const claim = envelopeClaim(message);
+  if (claim !== undefined && claim !== req.headers["mcp-protocol-version"]) throw mismatch("MCP-Protocol-Version does not match the request's _meta protocol version");
+  if (!("id" in message)) return;
+  if (req.headers["mcp-method"] !== message.method) throw mismatch("Mcp-Method is missing or does not match the request's method");
   const field = NAMED[message.method];
   const name = req.headers["mcp-name"];
-  if (field && name !== undefined && name !== String((message.params as Record<string, unknown> | undefined)?.[field] ?? "")) throw mismatch("Mcp-Name does not match the request");
+  if (field && (typeof name !== "string" || name.trim() !== String((message.params as Record<string, unknown> | undefined)?.[field] ?? "")))
+    throw mismatch("Mcp-Name is missing or does not match the request");
+  if (message.method === "tools/call") checkParamHeaders(req, message.params as { name?: unknown; arguments?: Record<string, unknown> } | undefined, inputSchemaOf);
+  // Refused here rather than in the pipeline: the revision answers a bad envelope with HTTP 400.
+  readEnvelope(message);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * SEP-2243: a tool argument whose schema names an `x-mcp-header` travels in `Mcp-Param-<name>` too (as is, or as
+ * `=?base64?…?=`), so a gateway can route on it; the header must be there whenever the argument is, and say the
+ * same. A header that is not valid Base64 inside its wrapper is refused rather than guessed at.
+ */
+function checkParamHeaders(req: IncomingMessage, params: { name?: unknown; arguments?: Record<string, unknown> } | undefined, inputSchemaOf: (tool: string) => unknown): void {
+  const schema = typeof params?.name === "string" ? (inputSchemaOf(params.name) as { properties?: Record<string, { "x-mcp-header"?: unknown }> } | undefined) : undefined;
+  for (const [param, def] of Object.entries(schema?.properties ?? {})) {
+    const suffix = def?.["x-mcp-header"];
+    const value = params?.arguments?.[param];
+    if (typeof suffix !== "string" || value === undefined || value === null) continue;
+    const header = req.headers[`mcp-param-${suffix.toLowerCase()}`];
+    if (typeof header !== "string") throw mismatch(`Mcp-Param-${suffix} is missing`);
+    const wrapped = /^=\?base64\?(.*)\?=$/.exec(header.trim());
+    if (wrapped && !BASE64.test(wrapped[1])) throw mismatch(`Mcp-Param-${suffix} is not valid Base64`);
+    const sent = wrapped ? Buffer.from(wrapped[1], "base64").toString("utf8") : header.trim();
+    if (sent !== String(value)) throw mismatch(`Mcp-Param-${suffix} does not match the argument`);
+  }
 }

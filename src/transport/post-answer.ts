@@ -26,6 +26,8 @@ export interface PostSettings {
   session?: HttpSession;
   /** A batch is answered with an array even when it holds one request. */
   batch: boolean;
+  /** A 2026-07-28 request: a lone error answered as JSON takes the revision's HTTP status. */
+  modern?: boolean;
 }
 
 const isRequest = (m: JSONRPCMessage) => "method" in m && "id" in m;
@@ -56,7 +58,7 @@ async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbou
   }
   if (res.destroyed) return;
   // A lone error answer keeps its HTTP meaning (an identity provider outage inside a call is a 503).
-  writeAnswers(res, body, s.headers, true);
+  writeAnswers(res, body, s.headers, true, s.modern);
 }
 
 /**
@@ -64,14 +66,14 @@ async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbou
  * them). `errorStatus` lets a lone error answer carry its HTTP status; without it the status is the 200 an SSE
  * answer would have had.
  */
-function writeAnswers(res: ServerResponse, body: Answer | Answer[] | undefined, headers: Record<string, string>, errorStatus: boolean): void {
+function writeAnswers(res: ServerResponse, body: Answer | Answer[] | undefined, headers: Record<string, string>, errorStatus: boolean, modern = false): void {
   if (body === undefined || (Array.isArray(body) && body.length === 0)) {
     res.writeHead(202, headers);
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  const lone = errorStatus && !Array.isArray(body) && "error" in body ? httpStatusForRpcError(body.error) : { status: 200, headers: {} };
+  const lone = errorStatus && !Array.isArray(body) && "error" in body ? httpStatusForRpcError(body.error, modern) : { status: 200, headers: {} };
   res.writeHead(lone.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...lone.headers, ...headers });
   res.end(text);
 }
@@ -80,7 +82,7 @@ async function answerStream(res: ServerResponse, messages: JSONRPCMessage[], inb
   const resumable = !!s.eventStore && !!s.session && inbound.connection.protocolVersion >= RESUMABLE_FROM;
   const sse = resumable ? new SseStream(res, s.headers, s.keepAliveMs) : undefined;
   // Not resumable: JSON if the answers are ready within this turn, SSE otherwise (see DeferredSse).
-  const sink = sse ?? new DeferredSse(res, s.headers, s.keepAliveMs, (r, answers) => writeAnswers(r, answers.length === 1 && !s.batch ? (answers[0] as Answer) : (answers as Answer[]), s.headers, false));
+  const sink = sse ?? new DeferredSse(res, s.headers, s.keepAliveMs, (r, answers) => writeAnswers(r, answers.length === 1 && !s.batch ? (answers[0] as Answer) : (answers as Answer[]), s.headers, !!s.modern, s.modern));
   // An id only a resumable stream needs: it names the stream in the event store.
   const stream = new ResumableStream(resumable ? randomUUID() : "", sink, resumable ? s.eventStore : undefined, resumable, resumable ? s.session!.sharing?.mirror : undefined);
   if (sse) {

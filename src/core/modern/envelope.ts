@@ -7,7 +7,6 @@ import {
   MODERN_PROTOCOL_VERSIONS,
   PROTOCOL_VERSION_META_KEY,
 } from "../../contracts/protocol-2026";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { ProtocolError } from "../../errors";
 
 /** What a 2026-07-28 request says about its client, in place of a session's `initialize`. */
@@ -36,18 +35,17 @@ export function envelopeClaim(message: { params?: unknown }): unknown {
  * is -32022 (with the versions it does), a malformed envelope -32602. Never trusted beyond its own fields.
  */
 export function readEnvelope(message: JSONRPCRequest): ModernEnvelope {
-  const meta = metaOf(message)!;
-  const version = meta[PROTOCOL_VERSION_META_KEY];
-  if (typeof version !== "string" || !MODERN_PROTOCOL_VERSIONS.includes(version))
-    throw new ProtocolError(JsonRpcCode.UnsupportedProtocolVersion, "Unsupported protocol version", {
-      supported: [...MODERN_PROTOCOL_VERSIONS, ...SUPPORTED_PROTOCOL_VERSIONS],
-      requested: typeof version === "string" ? version.slice(0, 64) : String(version).slice(0, 64),
-    });
-  const caps = meta[CLIENT_CAPABILITIES_META_KEY];
+  const meta = metaOf(message);
+  const version = meta?.[PROTOCOL_VERSION_META_KEY];
+  if (typeof version !== "string") throw new ProtocolError(JsonRpcCode.InvalidParams, `Invalid params: _meta["${PROTOCOL_VERSION_META_KEY}"] is required`);
+  // The versions server/discover offers; a 2025-era client opens with initialize, not with an envelope.
+  if (!MODERN_PROTOCOL_VERSIONS.includes(version))
+    throw new ProtocolError(JsonRpcCode.UnsupportedProtocolVersion, "Unsupported protocol version", { supported: [...MODERN_PROTOCOL_VERSIONS], requested: version.slice(0, 64) });
+  const caps = meta![CLIENT_CAPABILITIES_META_KEY];
   if (caps === null || typeof caps !== "object" || Array.isArray(caps))
     throw new ProtocolError(JsonRpcCode.InvalidParams, `Invalid params: _meta["${CLIENT_CAPABILITIES_META_KEY}"] must be an object`);
-  const info = meta[CLIENT_INFO_META_KEY];
-  const level = meta[LOG_LEVEL_META_KEY];
+  const info = meta![CLIENT_INFO_META_KEY];
+  const level = meta![LOG_LEVEL_META_KEY];
   if (level !== undefined && !(typeof level === "string" && LEVELS.has(level)))
     throw new ProtocolError(JsonRpcCode.InvalidParams, `Invalid params: _meta["${LOG_LEVEL_META_KEY}"] is not a log level`);
   return {

@@ -1,6 +1,6 @@
 import type { Implementation } from "@modelcontextprotocol/sdk/types.js";
 import { SERVER_INFO_META_KEY } from "../../contracts/protocol-2026";
-import type { InputRequired, InputRounds } from "./input-rounds";
+import type { InputRounds } from "./input-rounds";
 
 /** Results the revision makes cacheable: each says how long (0: not at all) and for whom (private: this caller). */
 const CACHEABLE = new Set(["server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read"]);
@@ -20,7 +20,6 @@ export function completeResult(method: string, result: object, serverInfo: Imple
 }
 
 /** The `input_required` result of a call that asked its client something. */
-export function inputRequiredResult(asked: InputRequired, rounds: InputRounds, serverInfo: Implementation): Record<string, unknown> {
-  const state = rounds.state();
-  return { resultType: "input_required", inputRequests: asked.requests, ...(state ? { requestState: state } : {}), _meta: { [SERVER_INFO_META_KEY]: serverInfo } };
+export function inputRequiredResult(rounds: InputRounds, serverInfo: Implementation): Record<string, unknown> {
+  return { resultType: "input_required", inputRequests: rounds.asked, requestState: rounds.state(), _meta: { [SERVER_INFO_META_KEY]: serverInfo } };
 }
