@@ -6,7 +6,9 @@ import { Client as ClientV2, StreamableHTTPClientTransport as HttpV2 } from "@mo
 import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/stdio";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { JsonRpcCode } from "../../src";
+import { JsonRpcCode, tool, type CraftServer } from "../../src";
+import { TestIdentityProvider } from "../../src/testing";
+import { buildStepUpServer } from "../fixtures/servers/step-up.server";
 import { ERA_KEYS } from "../fixtures/servers/two-eras.server";
 import { waitFor } from "../fixtures/oauth";
 import { DIST, rawPost, startHttpExample, type RunningServer } from "../fixtures/processes";
@@ -26,9 +28,9 @@ function v2Client(mode: Mode): ClientV2 {
   return client;
 }
 
-async function overHttp(url: string, key: string, mode: Mode): Promise<ClientV2> {
+async function overHttp(url: string, key: string, mode: Mode, headers: Record<string, string> = { "x-api-key": key }): Promise<ClientV2> {
   const client = v2Client(mode);
-  await client.connect(new HttpV2(new URL(url), { requestInit: { headers: { "x-api-key": key } } }));
+  await client.connect(new HttpV2(new URL(url), { requestInit: { headers } }));
   return client;
 }
 
@@ -214,6 +216,72 @@ describe(`protocol ${MODERN} beside 2025-11-25 on one server`, function () {
       await client.close();
       await server.stop();
     }
+  });
+
+  describe("OAuth step-up and cancellation on 2026-07-28 (in process, real HTTP)", () => {
+    let idp: TestIdentityProvider;
+    let docs: CraftServer;
+    let url: string;
+    const aborted: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    before(async () => {
+      idp = await TestIdentityProvider.start();
+      docs = buildStepUpServer(idp.issuer, idp.audience);
+      docs.add(
+        tool({
+          name: "hold",
+          description: "Runs until its caller goes away",
+          input: {},
+          run: async (_a, ctx) => {
+            started();
+            await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
+            aborted.push(String(ctx.auth?.subject));
+            return "never seen";
+          },
+        }),
+      );
+      url = (await docs.listen({ port: 0 })).url;
+    });
+    after(async () => {
+      await docs?.close();
+      await idp?.stop();
+    });
+
+    const bearer = (scope: string) => overHttp(url, "", { pin: MODERN }, { authorization: `Bearer ${idp.mint({ sub: "carol", scope })}` });
+
+    it("answers a call missing a scope with the 403 insufficient_scope challenge, as on 2025", async () => {
+      const client = await bearer("docs:read");
+      try {
+        assert.equal(textOf(await client.callTool({ name: "read_doc", arguments: {} })), "read by carol");
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${idp.mint({ sub: "carol", scope: "docs:read" })}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": MODERN, "mcp-method": "tools/call", "mcp-name": "edit_doc" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "edit_doc", arguments: {}, _meta: { "io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {} } } }),
+        });
+        assert.equal(res.status, 403);
+        const challenge = res.headers.get("www-authenticate") ?? "";
+        assert.match(challenge, /error="insufficient_scope"/);
+        assert.match(challenge, /scope="docs:read docs:write"/);
+        await assert.rejects(client.callTool({ name: "edit_doc", arguments: {} }));
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("aborts ctx.signal when the client cancels (it closes the request's stream)", async () => {
+      const client = await bearer("docs:read");
+      try {
+        const cancel = new AbortController();
+        const call = client.callTool({ name: "hold", arguments: {} }, { signal: cancel.signal });
+        await running;
+        cancel.abort("changed my mind");
+        await assert.rejects(call);
+        await waitFor("the tool's signal to abort", () => aborted.includes("carol"));
+      } finally {
+        await client.close();
+      }
+    });
   });
 
   describe("stdio (a real child process)", () => {
