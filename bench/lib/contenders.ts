@@ -4,6 +4,10 @@ export interface Contender {
   label: string;
   /** Whether the client must open a session (initialize) before the calls. */
   session: boolean;
+  /** Speaks MCP 2026-07-28 to it: no session, the `_meta` envelope and `Mcp-*` headers on every request. */
+  modern?: boolean;
+  /** The file in bench/servers it runs, when not its id. */
+  server?: string;
 }
 
 /** The echo workload's servers, in run order. */
@@ -14,6 +18,8 @@ export const CONTENDERS: Contender[] = [
   { id: "fastmcp-stateless", label: "fastmcp 4.20 stateless", session: false },
   { id: "mcpcraft-stateless", label: "mcpcraft stateless", session: false },
   { id: "mcpcraft-stateful", label: "mcpcraft stateful (1 session)", session: true },
+  // The stateless server again, called by a 2026-07-28 client: the same pipeline, another era.
+  { id: "mcpcraft-2026", label: "mcpcraft 2026-07-28 (stateless)", session: false, modern: true, server: "mcpcraft-stateless" },
 ];
 
 /** The list50 workload's servers: every MCP server above (the ceiling has no tool catalogue to list). */

@@ -62,3 +62,21 @@ export async function probe(url: string, headers: Record<string, string>, reques
   if (res.status !== 200 || !request.verify(body)) throw new Error(`${request.name} probe failed: HTTP ${res.status} ${body.slice(0, 300)}`);
   return Buffer.byteLength(body);
 }
+
+/** The envelope a 2026-07-28 client puts in every request's `_meta`. */
+const MODERN_ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "mcpcraft-bench", version: "1.0.0" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
+/** A load request as a 2026-07-28 client sends it: the envelope in the body, the method and target in headers. */
+export function modernForm(request: LoadRequest): { request: LoadRequest; headers: Record<string, string> } {
+  const body = JSON.parse(request.body) as { method: string; params?: { name?: string; uri?: string; _meta?: object } };
+  const params = { ...body.params, _meta: { ...body.params?._meta, ...MODERN_ENVELOPE } };
+  const target = params.name ?? params.uri;
+  return {
+    request: { ...request, body: JSON.stringify({ ...body, params }) },
+    headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": body.method, ...(target !== undefined ? { "mcp-name": target } : {}) },
+  };
+}

@@ -6,7 +6,7 @@ import { openCpuWindow } from "../lib/cpu-window";
 import { runLoad } from "../lib/load";
 import { baseHeaders, openSession, signToken } from "../lib/mcp-client";
 import { ratioLines, summarise, table, type Measurement, type Summary } from "../lib/report";
-import { probe, type LoadRequest } from "../lib/requests";
+import { modernForm, probe, type LoadRequest } from "../lib/requests";
 import { eachRound, withServer } from "../lib/rounds";
 import { startServer } from "../lib/spawn";
 import type { BarChart } from "../lib/svg";
@@ -26,17 +26,19 @@ export interface HttpLoadSpec {
 
 async function measure(spec: HttpLoadSpec, contender: Contender, m: Measurement, ctx: WorkloadContext): Promise<void> {
   const { settings, secret } = ctx;
-  const start = () => startServer(ctx.serverFile(contender.id), { ...spec.env, [SECRET_ENV]: secret.toString("base64url") });
+  const start = () => startServer(ctx.serverFile(contender.server ?? contender.id), { ...spec.env, [SECRET_ENV]: secret.toString("base64url") });
   return withServer(start, m, async (server) => {
     // A fresh token per measurement keeps every one well inside the 15-minute lifetime.
     const token = signToken(secret);
-    const headers = contender.session ? await openSession(server.url, token) : baseHeaders(token);
-    m.answerBytes = await probe(server.url, headers, spec.request);
+    const modern = contender.modern ? modernForm(spec.request) : undefined;
+    const request = modern?.request ?? spec.request;
+    const headers = { ...(contender.session ? await openSession(server.url, token) : baseHeaders(token)), ...modern?.headers };
+    m.answerBytes = await probe(server.url, headers, request);
     m.firstAnswerMs = performance.now() - server.startedAt;
-    if (settings.warmup > 0) await runLoad(server.url, headers, spec.request, settings.warmup, settings.connections);
+    if (settings.warmup > 0) await runLoad(server.url, headers, request, settings.warmup, settings.connections);
     const before = await server.stats();
     const window = openCpuWindow();
-    Object.assign(m, await runLoad(server.url, headers, spec.request, settings.duration, settings.connections));
+    Object.assign(m, await runLoad(server.url, headers, request, settings.duration, settings.connections));
     const after = await server.stats();
     m.otherCpuCores = window.close(after.cpuMicros - before.cpuMicros);
     m.loadedRssMB = after.rss / MB;

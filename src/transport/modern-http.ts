@@ -46,6 +46,18 @@ export function checkModernPost(req: IncomingMessage, body: { messages: JSONRPCM
   readEnvelope(message);
 }
 
+/** A tool schema's `x-mcp-header` arguments, found once per schema (not per call). */
+const headerParams = new WeakMap<object, [param: string, suffix: string][]>();
+function headerParamsOf(schema: object): [string, string][] {
+  let found = headerParams.get(schema);
+  if (!found) {
+    const properties = (schema as { properties?: Record<string, { "x-mcp-header"?: unknown } | null> }).properties ?? {};
+    found = Object.entries(properties).flatMap(([param, def]) => (typeof def?.["x-mcp-header"] === "string" ? [[param, def["x-mcp-header"]] as [string, string]] : []));
+    headerParams.set(schema, found);
+  }
+  return found;
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
@@ -54,11 +66,11 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * same. A header that is not valid Base64 inside its wrapper is refused rather than guessed at.
  */
 function checkParamHeaders(req: IncomingMessage, params: { name?: unknown; arguments?: Record<string, unknown> } | undefined, inputSchemaOf: (tool: string) => unknown): void {
-  const schema = typeof params?.name === "string" ? (inputSchemaOf(params.name) as { properties?: Record<string, { "x-mcp-header"?: unknown }> } | undefined) : undefined;
-  for (const [param, def] of Object.entries(schema?.properties ?? {})) {
-    const suffix = def?.["x-mcp-header"];
+  const schema = typeof params?.name === "string" ? inputSchemaOf(params.name) : undefined;
+  if (!schema || typeof schema !== "object") return;
+  for (const [param, suffix] of headerParamsOf(schema)) {
     const value = params?.arguments?.[param];
-    if (typeof suffix !== "string" || value === undefined || value === null) continue;
+    if (value === undefined || value === null) continue;
     const header = req.headers[`mcp-param-${suffix.toLowerCase()}`];
     if (typeof header !== "string") throw mismatch(`Mcp-Param-${suffix} is missing`);
     const wrapped = /^=\?base64\?(.*)\?=$/.exec(header.trim());
