@@ -3,7 +3,7 @@ import type { OutgoingCredentials } from "../auth/credentials/outgoing-credentia
 import type { Integrations } from "../auth/integrations/integrations";
 import { IntegrationRequiredError } from "../auth/integrations/integration-required.error";
 import type { Call } from "./call";
-import { canElicitUrl, connectInline } from "./integration-elicitation";
+import { canElicitUrl, connectByRounds, connectInline } from "./integration-elicitation";
 import type { IntegrationHandle } from "../contracts/integration";
 import type { AuthContext } from "../contracts/auth-context";
 import type { CallCredentials, OutgoingToken, ServiceTokenRequest, TokenTarget } from "../contracts/call-credentials";
@@ -53,7 +53,11 @@ export function integrationHandle(integrations: Integrations | undefined, call: 
     token: async () =>
       server()
         .token(call.principal, call.connection.sessionId, name)
-        .catch((err: unknown) => (err instanceof IntegrationRequiredError && integrations!.awaitConnection && canElicitUrl(call) ? connectInline(integrations!, call, name, err) : Promise.reject(err)))
+        .catch((err: unknown) => {
+          if (!(err instanceof IntegrationRequiredError)) throw err;
+          if (call.modern) return connectByRounds(integrations!, call, name, err);
+          return integrations!.awaitConnection && canElicitUrl(call) ? connectInline(integrations!, call, name, err) : Promise.reject(err);
+        })
         .catch(asCallError),
     connected: async () => server().connected(call.principal, name),
     revoke: async () => server().revoke(call.principal, name).catch(asCallError),

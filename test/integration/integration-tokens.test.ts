@@ -3,6 +3,7 @@
 // local FakeOAuthProvider, stores the token encrypted, and the retried call succeeds.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { Client as ClientV2, StreamableHTTPClientTransport as HttpV2 } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
@@ -291,6 +292,30 @@ describe("integration tokens: the URL-elicitation connect flow", () => {
     assert.equal(github.stats.codeRedemptions, redemptions, "no code was redeemed for a session that is gone");
     assert.equal((await fetch(callback)).status, 400, "and the link is spent");
     assert.ok(a.cap.lines.some((l) => l.includes("integration.session_ended")));
+  });
+
+  it("on MCP 2026-07-28 the connect link is an input_required URL elicitation, and the call goes on once connected", async () => {
+    const client = new ClientV2({ name: "v2", version: "2.4.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { elicitation: { url: {} } } });
+    const asked: { mode?: string; url?: string }[] = [];
+    client.setRequestHandler("elicitation/create", async (req) => {
+      const params = req.params as { mode?: string; url?: string };
+      asked.push(params);
+      github.user = "modern-user";
+      assert.equal((await github.approve(params.url!)).status, 200);
+      return { action: "accept" as const };
+    });
+    await client.connect(new HttpV2(new URL(a.url), { requestInit: { headers: { "x-api-key": KEYS.alice } } }));
+    clients.push(client as unknown as Client);
+    try {
+      await client.callTool({ name: "disconnect_github", arguments: {} });
+      const r = await client.callTool({ name: "list_repos", arguments: {} });
+      assert.equal((r.structuredContent as { login: string }).login, "modern-user");
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0].mode, "url");
+      assert.equal(new URL(asked[0].url!).origin + new URL(asked[0].url!).pathname, github.authorizationEndpoint);
+    } finally {
+      await client.close();
+    }
   });
 
   it("no token, refresh token, client secret, code or state appears in any log line or client-visible message", () => {
