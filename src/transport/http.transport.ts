@@ -14,7 +14,7 @@ import { writeFrameworkError } from "./http-answers";
 import { clientAddressFor, type ClientAddress, type ForwardedHeader, type TrustProxy } from "./client-address";
 import { HttpDrain } from "./http-drain";
 import { admissionFacts, checkCredentialShape, checkPostHeaders, checkProtocolVersion, ClientAborted, flatHeaders, hostnameOf, refuseBatch } from "./http-request";
-import { checkModernPost, isModernHttp } from "./modern-http";
+import { checkModernPost, isModernHttp, modernNeedsStream } from "./modern-http";
 import { readMessages } from "./post-body";
 import { serveOAuthCallback } from "./oauth-callback.route";
 import { answerPost } from "./post-answer";
@@ -217,8 +217,8 @@ export class HttpHost {
     // A client that goes away aborts what it asked for (on 2026-07-28 that is how a client cancels).
     this.drain.hold(connection, res);
     await answerPost(res, body.messages, { ...who, connection }, this.pipeline, {
-      // 2026-era answers may carry progress and logs first (SSE), and are JSON when ready at once (DeferredSse).
-      json: this.options.jsonResponse ?? !modern,
+      // A 2026-era answer streams (DeferredSse) only when the request asked for progress or logs.
+      json: this.options.jsonResponse ?? !(modern && modernNeedsStream(body.messages)),
       headers: {},
       batch: body.batch,
       keepAliveMs: this.keepAliveMs,
