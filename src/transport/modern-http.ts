@@ -81,12 +81,13 @@ function checkParamHeaders(req: IncomingMessage, params: { name?: unknown; argum
 }
 
 /**
- * Whether a 2026-07-28 request's answer may need a stream: only progress (it sent a `progressToken`) and logs (it
- * named a log level) travel before a result on this revision, which has no server→client requests. Anything else
- * is answered as one JSON body.
+ * Whether a 2026-07-28 request's answer may need a stream: `subscriptions/listen` is one, and otherwise only
+ * progress (the request sent a `progressToken`) and logs (it named a log level) travel before a result on this
+ * revision, which has no server→client requests. Anything else is answered as one JSON body.
  */
 export function modernNeedsStream(messages: JSONRPCMessage[]): boolean {
   return messages.some((m) => {
+    if ("method" in m && m.method === "subscriptions/listen") return true;
     const meta = ("params" in m ? (m.params as { _meta?: Record<string, unknown> } | undefined)?._meta : undefined) ?? {};
     return meta.progressToken !== undefined || meta["io.modelcontextprotocol/logLevel"] !== undefined;
   });
