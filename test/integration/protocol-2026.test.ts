@@ -69,8 +69,8 @@ function behavesAsOneServer(connect: (key: string, mode: Mode) => Promise<Client
       });
 
       it("lists and calls tools as the key's owner, and hides what the caller may not call", async () => {
-        assert.deepEqual((await alice.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "flip", "purge", "summarize", "touch", "whoami"]);
-        assert.deepEqual((await bob.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "flip", "summarize", "touch", "whoami"]);
+        assert.deepEqual((await alice.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "flip", "hold", "purge", "summarize", "touch", "whoami"]);
+        assert.deepEqual((await bob.listTools()).tools.map((t) => t.name).sort(), ["ask_color", "count", "flip", "hold", "summarize", "touch", "whoami"]);
         const me = await bob.callTool({ name: "whoami", arguments: {} });
         assert.deepEqual(me.structuredContent, { subject: "bob" });
         assert.equal(textOf(await alice.callTool({ name: "purge", arguments: {} })), "purged");
@@ -290,5 +290,23 @@ describe(`protocol ${MODERN} beside 2025-11-25 on one server`, function () {
       await client.connect(new StdioV2({ command: process.execPath, args: [SCRIPT, "--stdio"], env: { PATH: process.env.PATH ?? "", API_KEY: key, MCPCRAFT_LOG_LEVEL: "warn" }, stderr: "pipe" }));
       return client;
     }, true);
+
+    it("aborts ctx.signal when a pinned client cancels a call (notifications/cancelled on stdio)", async () => {
+      const transport = new StdioV2({ command: process.execPath, args: [SCRIPT, "--stdio"], env: { PATH: process.env.PATH ?? "", API_KEY: ERA_KEYS.bob, MCPCRAFT_LOG_LEVEL: "warn" }, stderr: "pipe" });
+      let stderr = "";
+      transport.stderr?.on("data", (d: Buffer) => (stderr += d));
+      const client = v2Client({ pin: MODERN });
+      await client.connect(transport);
+      try {
+        const cancel = new AbortController();
+        const call = client.callTool({ name: "hold", arguments: {} }, { signal: cancel.signal });
+        await waitFor("the call to start", () => stderr.includes("held:bob"));
+        cancel.abort("changed my mind");
+        await assert.rejects(call);
+        await waitFor("its signal to abort", () => stderr.includes("aborted:bob"));
+      } finally {
+        await client.close();
+      }
+    });
   });
 });
