@@ -1,3 +1,4 @@
+import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, MODERN_PROTOCOL_VERSION, PROTOCOL_VERSION_META_KEY } from "../../src/contracts/protocol-2026";
 import { FETCH_TIMEOUT_MS } from "./mcp-client";
 
 /**
@@ -65,9 +66,9 @@ export async function probe(url: string, headers: Record<string, string>, reques
 
 /** The envelope a 2026-07-28 client puts in every request's `_meta`. */
 const MODERN_ENVELOPE = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientInfo": { name: "mcpcraft-bench", version: "1.0.0" },
-  "io.modelcontextprotocol/clientCapabilities": {},
+  [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION,
+  [CLIENT_INFO_META_KEY]: { name: "mcpcraft-bench", version: "1.0.0" },
+  [CLIENT_CAPABILITIES_META_KEY]: {},
 };
 
 /** A load request as a 2026-07-28 client sends it: the envelope in the body, the method and target in headers. */
@@ -77,6 +78,6 @@ export function modernForm(request: LoadRequest): { request: LoadRequest; header
   const target = params.name ?? params.uri;
   return {
     request: { ...request, body: JSON.stringify({ ...body, params }) },
-    headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": body.method, ...(target !== undefined ? { "mcp-name": target } : {}) },
+    headers: { "mcp-protocol-version": MODERN_PROTOCOL_VERSION, "mcp-method": body.method, ...(target !== undefined ? { "mcp-name": target } : {}) },
   };
 }

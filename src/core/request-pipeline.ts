@@ -27,7 +27,7 @@ import { Invocation } from "./invocation";
 import { QuotaGate } from "./quota-gate";
 import type { HandlerParts, MethodEntry } from "./method-table";
 import { SubscriptionRegistry } from "./subscription-registry";
-import { envelopeClaim, readEnvelope } from "./modern/envelope";
+import { envelopeClaim, readEnvelope, type ModernEnvelope } from "./modern/envelope";
 import { InputRequired, InputRounds } from "./modern/input-rounds";
 import { listenEntry } from "./handlers/listen.handlers";
 import { ListenStreams } from "./modern/listen-streams";
@@ -43,6 +43,8 @@ export interface Inbound {
   decisions?: DecisionMemo;
   /** The client's address, for anonymous quotas and the audit log (HTTP). */
   clientAddress?: string;
+  /** A 2026-07-28 request's envelope, when the transport already read (and checked) it. */
+  envelope?: ModernEnvelope;
 }
 
 export type Answer = JSONRPCResultResponse | JSONRPCErrorResponse;
@@ -135,9 +137,9 @@ export class RequestPipeline {
     const id = message.id;
     let modern: Call["modern"];
     // A request with an envelope is 2026-07-28's, whatever else the connection carried: the era is per request.
-    if (envelopeClaim(message) !== undefined) {
+    if (inbound.envelope || envelopeClaim(message) !== undefined) {
       try {
-        modern = { envelope: readEnvelope(message), rounds: InputRounds.of(message.params) };
+        modern = { envelope: inbound.envelope ?? readEnvelope(message), rounds: InputRounds.of(message.params) };
       } catch (err) {
         return failure(id, rpcErrorFor(err));
       }

@@ -7,6 +7,7 @@ import type { AuthFailureLimiter } from "../auth/rate-limit";
 import type { AuthContext, AuthRequest } from "../contracts/auth-context";
 import { Connection } from "../core/connection";
 import type { CloseOptions } from "../core/pending-work";
+import type { ModernEnvelope } from "../core/modern/envelope";
 import type { Inbound, RequestPipeline } from "../core/request-pipeline";
 import { InvalidRequestError, McpcraftError, TransportError } from "../errors";
 import { challengeFor, type Challenge } from "./challenge";
@@ -196,9 +197,10 @@ export class HttpHost {
       checkPostHeaders(req);
     }
     // As the SDK does: `initialize` negotiates the version in its body, so its header is not checked.
+    let envelope: ModernEnvelope | undefined;
     if (modern) {
       try {
-        checkModernPost(req, body!, (tool) => this.pipeline.def.tools.get(tool)?.input.schema);
+        envelope = checkModernPost(req, body!, (tool) => this.pipeline.def.tools.get(tool)?.input.schema);
       } catch (err) {
         return writeFrameworkError(res, err, this.challenge.forRequest(req), singleId);
       }
@@ -206,7 +208,7 @@ export class HttpHost {
     if (body?.batch && !this.routes) refuseBatch(body.messages, req.headers["mcp-protocol-version"] as string | undefined);
     const clientAddress = authRequest.ip;
     if (this.routes && !modern) return this.routes.route(req, res, body, { principal, decisions, clientAddress });
-    await this.answerAlone(req, res, body!, { principal, decisions, clientAddress }, modern);
+    await this.answerAlone(req, res, body!, { principal, decisions, clientAddress, envelope }, modern);
   }
 
   /** A request that belongs to no session (stateless, or 2026-07-28): nothing of it outlives the response. */

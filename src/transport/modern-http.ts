@@ -3,7 +3,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JsonRpcCode } from "../contracts/json-rpc-code";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { MODERN_PROTOCOL_VERSIONS } from "../contracts/protocol-2026";
-import { envelopeClaim, readEnvelope } from "../core/modern/envelope";
+import { envelopeClaim, readEnvelope, type ModernEnvelope } from "../core/modern/envelope";
 import { ProtocolError, TransportError } from "../errors";
 
 /**
@@ -28,22 +28,22 @@ const mismatch = (what: string) => new ProtocolError(JsonRpcCode.HeaderMismatch,
  * and `Mcp-Name` headers repeat its method and target (and `Mcp-Param-*` the arguments that ask for one): a proxy that routes on headers must never
  * be shown one request while the server runs another. Any disagreement is -32020 with HTTP 400.
  */
-export function checkModernPost(req: IncomingMessage, body: { messages: JSONRPCMessage[]; batch: boolean }, inputSchemaOf: (tool: string) => unknown): void {
+export function checkModernPost(req: IncomingMessage, body: { messages: JSONRPCMessage[]; batch: boolean }, inputSchemaOf: (tool: string) => unknown): ModernEnvelope | undefined {
   if (body.batch) throw new TransportError("batch_not_supported", "Invalid Request: batches are not supported by protocol version 2026-07-28");
   const [message] = body.messages;
-  if (!("method" in message)) return;
+  if (!("method" in message)) return undefined;
   // Header against body first: a version the two disagree on is a mismatch, whichever of them is unknown.
   const claim = envelopeClaim(message);
   if (claim !== undefined && claim !== req.headers["mcp-protocol-version"]) throw mismatch("MCP-Protocol-Version does not match the request's _meta protocol version");
-  if (!("id" in message)) return;
+  if (!("id" in message)) return undefined;
   if (req.headers["mcp-method"] !== message.method) throw mismatch("Mcp-Method is missing or does not match the request's method");
   const field = NAMED[message.method];
   const name = req.headers["mcp-name"];
   if (field && (typeof name !== "string" || name.trim() !== String((message.params as Record<string, unknown> | undefined)?.[field] ?? "")))
     throw mismatch("Mcp-Name is missing or does not match the request");
   if (message.method === "tools/call") checkParamHeaders(req, message.params as { name?: unknown; arguments?: Record<string, unknown> } | undefined, inputSchemaOf);
-  // Refused here rather than in the pipeline: the revision answers a bad envelope with HTTP 400.
-  readEnvelope(message);
+  // Read here rather than in the pipeline (which is handed it): the revision answers a bad envelope with HTTP 400.
+  return readEnvelope(message);
 }
 
 /** A tool schema's `x-mcp-header` arguments, found once per schema (not per call). */

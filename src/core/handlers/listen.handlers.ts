@@ -2,9 +2,9 @@ import type { JSONRPCMessage, ServerCapabilities } from "@modelcontextprotocol/s
 import { SUBSCRIPTION_ID_META_KEY } from "../../contracts/protocol-2026";
 import { Connection } from "../connection";
 import type { ConnectionRegistry } from "../connection-registry";
-import type { MethodEntry, RequestSchema } from "../method-table";
-import type { HandlerParts } from "../method-table";
+import type { HandlerParts, MethodEntry } from "../method-table";
 import type { ListenStreams } from "../modern/listen-streams";
+import { officialSchema } from "../modern/official-schema";
 import { findResource } from "../resource-lookup";
 import type { SubscriptionRegistry } from "../subscription-registry";
 import type { Call } from "../call";
@@ -17,14 +17,8 @@ interface Filter {
   resourceSubscriptions?: string[];
 }
 
-let core: typeof import("@modelcontextprotocol/core") | undefined;
-/** The official v2 schema of `subscriptions/listen`, loaded with the first one. */
-const listenSchema: RequestSchema<{ id: string | number; params: { notifications: Filter } }> = {
-  safeParse: (value) =>
-    (core ??= require("@modelcontextprotocol/core") as typeof import("@modelcontextprotocol/core")).SubscriptionsListenRequestSchema.safeParse(value) as ReturnType<
-      RequestSchema<{ id: string | number; params: { notifications: Filter } }>["safeParse"]
-    >,
-};
+/** The official v2 schema of `subscriptions/listen`. */
+const listenSchema = officialSchema<{ id: string | number; params: { notifications: Filter } }>("SubscriptionsListenRequestSchema");
 
 const NOTICE_OF: Record<string, keyof Filter> = {
   "notifications/tools/list_changed": "toolsListChanged",

@@ -1,16 +1,14 @@
 import type { ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { MODERN_PROTOCOL_VERSIONS } from "../../contracts/protocol-2026";
 import type { ServerDefinition } from "../definition";
-import type { MethodEntry, RequestSchema } from "../method-table";
+import type { MethodEntry } from "../method-table";
+import { officialSchema } from "./official-schema";
 
 /** Methods 2026-07-28 no longer has: no handshake, no liveness ping, log levels and subscriptions per request. */
 const LEGACY_ONLY = new Set(["initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"]);
 
-let core: typeof import("@modelcontextprotocol/core") | undefined;
-/** The official v2 schema of `server/discover`, loaded with the first 2026-era request (not at start-up). */
-const discoverSchema: RequestSchema<unknown> = {
-  safeParse: (value) => (core ??= require("@modelcontextprotocol/core") as typeof import("@modelcontextprotocol/core")).DiscoverRequestSchema.safeParse(value) as ReturnType<RequestSchema<unknown>["safeParse"]>,
-};
+/** The official v2 schema of `server/discover`. */
+const discoverSchema = officialSchema<unknown>("DiscoverRequestSchema");
 
 /** What a server offers on 2026-07-28: the same as on 2025, its change notifications on `subscriptions/listen`. */
 export function modernCapabilities(legacy: ServerCapabilities): ServerCapabilities {
