@@ -4,7 +4,7 @@ import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Relay } from "../core/connection";
 import { httpStatusForRpcError } from "../errors";
-import type { Answer, Inbound, RequestPipeline } from "../core/request-pipeline";
+import { inboundTo, type Answer, type Inbound, type RequestPipeline } from "../core/request-pipeline";
 import type { HttpSession } from "./http-session";
 import { ResumableStream } from "./resumable-stream";
 import { DeferredSse } from "./deferred-sse";
@@ -38,7 +38,7 @@ const isRequest = (m: JSONRPCMessage) => "method" in m && "id" in m;
  */
 export async function answerPost(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
   if (!messages.some(isRequest)) {
-    for (const m of messages) await pipeline.handle(m, { ...inbound, relay: JSON_ONLY });
+    for (const m of messages) await pipeline.handle(m, inboundTo(inbound, JSON_ONLY));
     res.writeHead(202, s.headers);
     res.end();
     return;
@@ -48,7 +48,7 @@ export async function answerPost(res: ServerResponse, messages: JSONRPCMessage[]
 }
 
 async function answerJson(res: ServerResponse, messages: JSONRPCMessage[], inbound: Omit<Inbound, "relay">, pipeline: RequestPipeline, s: PostSettings): Promise<void> {
-  const scope: Inbound = { ...inbound, relay: JSON_ONLY };
+  const scope = inboundTo(inbound, JSON_ONLY);
   let body: Answer | Answer[] | undefined;
   if (messages.length === 1) body = await pipeline.handle(messages[0], scope);
   else {
@@ -89,7 +89,7 @@ async function answerStream(res: ServerResponse, messages: JSONRPCMessage[], inb
     sse.prime(await s.eventStore!.storeEvent(stream.id, {} as JSONRPCMessage), s.retryInterval);
     s.session!.track(stream);
   }
-  const scope: Inbound = { ...inbound, relay: stream };
+  const scope = inboundTo(inbound, stream);
   const answer = async (m: JSONRPCMessage) => {
     const reply = await pipeline.handle(m, scope);
     if (reply) await stream.send(reply);

@@ -48,10 +48,11 @@ export function readEnvelope(message: JSONRPCRequest): ModernEnvelope {
   const level = meta![LOG_LEVEL_META_KEY];
   if (level !== undefined && !(typeof level === "string" && LEVELS.has(level)))
     throw new ProtocolError(JsonRpcCode.InvalidParams, `Invalid params: _meta["${LOG_LEVEL_META_KEY}"] is not a log level`);
+  // One shape for every envelope (absent fields undefined): conditional spreads cost a hidden class per request.
   return {
     protocolVersion: version,
     clientCapabilities: caps as ClientCapabilities,
-    ...(info !== null && typeof info === "object" ? { clientInfo: info as Implementation } : {}),
-    ...(level !== undefined ? { logLevel: level as LoggingLevel } : {}),
+    clientInfo: info !== null && typeof info === "object" ? (info as Implementation) : undefined,
+    logLevel: level as LoggingLevel | undefined,
   };
 }

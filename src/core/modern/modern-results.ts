@@ -8,18 +8,36 @@ const CACHEABLE = new Set(["server/discover", "tools/list", "prompts/list", "res
 /**
  * A handler's result as 2026-07-28 sends it: `resultType`, the server's identity in `_meta`, and for lists and
  * reads `ttlMs: 0, cacheScope: "private"`: what a caller may see is decided per principal, so no list is shared.
+ * Built key by key rather than spread: V8 gives `{ ...result, more }` a new hidden class on every optimised call,
+ * which on this path showed as allocation and old-space GC. `serverMeta` is the server's one frozen `_meta`, used
+ * as is when the handler set none.
  */
-export function completeResult(method: string, result: object, serverInfo: Implementation): Record<string, unknown> {
-  const r = result as Record<string, unknown>;
-  return {
-    ...r,
-    resultType: "complete",
-    ...(CACHEABLE.has(method) ? { ttlMs: 0, cacheScope: "private" } : {}),
-    _meta: { ...(r._meta as Record<string, unknown> | undefined), [SERVER_INFO_META_KEY]: serverInfo },
-  };
+export function completeResult(method: string, result: object, serverMeta: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const own = result as Record<string, unknown>;
+  for (const key in own) if (Object.hasOwn(own, key) && key !== "_meta") defineField(out, key, own[key]);
+  out.resultType = "complete";
+  if (CACHEABLE.has(method)) {
+    out.ttlMs = 0;
+    out.cacheScope = "private";
+  }
+  const meta = own._meta as Record<string, unknown> | undefined;
+  out._meta = meta ? { ...meta, ...serverMeta } : serverMeta;
+  return out;
+}
+
+/** A copied key, `__proto__` included, as an own property (what a spread does), never as a prototype. */
+function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** The `_meta` every 2026-07-28 result carries: the server's identity. */
+export function serverMetaOf(serverInfo: Implementation): Readonly<Record<string, unknown>> {
+  return Object.freeze({ [SERVER_INFO_META_KEY]: Object.freeze({ ...serverInfo }) });
 }
 
 /** The `input_required` result of a call that asked its client something. */
-export function inputRequiredResult(rounds: InputRounds, serverInfo: Implementation): Record<string, unknown> {
-  return { resultType: "input_required", inputRequests: rounds.asked, requestState: rounds.state(), _meta: { [SERVER_INFO_META_KEY]: serverInfo } };
+export function inputRequiredResult(rounds: InputRounds, serverMeta: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return { resultType: "input_required", inputRequests: rounds.asked, requestState: rounds.state(), _meta: serverMeta };
 }
