@@ -12,7 +12,7 @@ import type { AuthContext } from "../contracts/auth-context";
 import { InsufficientScopeError, JsonRpcCode, McpcraftError, TooManyInFlightError, rpcErrorFor } from "../errors";
 import { Admission } from "./admission";
 import { Authorizer } from "./authorizer";
-import { contextFor, type Call } from "./call";
+import { contextFor, RequestCall, type Call } from "./call";
 import { ConnectionRegistry } from "./connection-registry";
 import type { Connection, Relay } from "./connection";
 import { DecisionMemo } from "./decision-memo";
@@ -169,20 +169,17 @@ export class RequestPipeline {
     // `ping` stays answerable however busy the session is: it is how a client tells "busy" from "gone".
     if (connection.inFlightCount >= this.def.maxInFlight && message.method !== "ping") return failure(id, rpcErrorFor(new TooManyInFlightError(this.def.maxInFlight)));
     const flight = connection.begin(id);
-    const call: Call = {
+    const call = new RequestCall(
       id,
       connection,
-      principal: inbound.principal,
-      relay: inbound.relay,
-      get signal() {
-        return flight.signal;
-      },
+      inbound.principal,
+      inbound.relay,
       flight,
-      decisions: inbound.decisions ?? this.decisions(inbound.principal),
-      progressToken: progressTokenOf(message),
-      clientAddress: inbound.clientAddress,
+      inbound.decisions ?? this.decisions(inbound.principal),
+      progressTokenOf(message),
+      inbound.clientAddress,
       modern,
-    };
+    );
     try {
       const result = await entry.handle(parsed.data, call);
       if (flight.aborted) return undefined;

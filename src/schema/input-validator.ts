@@ -39,9 +39,20 @@ export function exceedsShape(value: unknown, maxDepth: number, maxKeys: number):
     const d = depths.pop()!;
     if (v === null || typeof v !== "object") continue;
     if (d >= maxDepth) return "depth";
-    const children = Array.isArray(v) ? v : Object.values(v as object);
-    if (children !== v && children.length > maxKeys) return "keys";
-    for (const child of children) {
+    if (Array.isArray(v)) {
+      for (const child of v) {
+        if (child === null || typeof child !== "object") continue;
+        values.push(child);
+        depths.push(d + 1);
+      }
+      continue;
+    }
+    // for…in, not Object.values: no array per object, and no call into the runtime (it showed per request).
+    let keys = 0;
+    for (const key in v as object) {
+      if (!Object.hasOwn(v as object, key)) continue;
+      if (++keys > maxKeys) return "keys";
+      const child = (v as Record<string, unknown>)[key];
       if (child === null || typeof child !== "object") continue;
       values.push(child);
       depths.push(d + 1);
