@@ -15,6 +15,7 @@ import { ProtocolError, TransportError } from "../errors";
 export function isModernHttp(req: IncomingMessage): boolean {
   const version = req.headers["mcp-protocol-version"];
   if (typeof version !== "string" || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+  if (MODERN_PROTOCOL_VERSIONS.includes(version)) return true;
   return !(/^\d{4}-\d{2}-\d{2}$/.test(version) && version < MODERN_PROTOCOL_VERSIONS[0]);
 }
 

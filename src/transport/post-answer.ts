@@ -9,6 +9,7 @@ import type { HttpSession } from "./http-session";
 import { ResumableStream } from "./resumable-stream";
 import { DeferredSse } from "./deferred-sse";
 import { SseStream } from "./sse-stream";
+import { answerText } from "../core/modern/modern-results";
 
 /** A JSON answer cannot carry anything but the answers themselves. */
 const JSON_ONLY: Relay = { open: false, send: async () => undefined };
@@ -72,7 +73,7 @@ function writeAnswers(res: ServerResponse, body: Answer | Answer[] | undefined, 
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  const text = Array.isArray(body) ? JSON.stringify(body) : answerText(body);
   const lone = errorStatus && !Array.isArray(body) && "error" in body ? httpStatusForRpcError(body.error, modern) : { status: 200, headers: {} };
   res.writeHead(lone.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...lone.headers, ...headers });
   res.end(text);
