@@ -18,6 +18,8 @@ declare module "autocannon" {
       connections?: number;
       /** Seconds. */
       duration?: number;
+      /** Stop after this many requests instead of after `duration`. */
+      amount?: number;
       headers?: Record<string, string>;
       body?: string;
       /** Replace every `[<id>]` in the body with one fresh id per request. */
