@@ -218,9 +218,8 @@ export class HttpHost {
     if (typeof version === "string") connection.protocolVersion = version;
     // A client that goes away aborts what it asked for (on 2026-07-28 that is how a client cancels).
     this.drain.hold(connection, res);
-    // Spelled out, not `{ ...who, connection }`: see inboundTo.
-    const inbound = { connection, principal: who.principal, decisions: who.decisions, clientAddress: who.clientAddress, envelope: who.envelope };
-    await answerPost(res, body.messages, inbound, this.pipeline, {
+    // `{ connection, ...who }`, not `{ ...who, connection }`: keys after a spread cost a hidden class per call (see inboundTo).
+    await answerPost(res, body.messages, { connection, ...who }, this.pipeline, {
       // A 2026-era answer streams (DeferredSse) only when the request asked for progress or logs.
       json: this.options.jsonResponse ?? !(modern && modernNeedsStream(body.messages)),
       headers: {},
