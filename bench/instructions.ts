@@ -2,6 +2,9 @@
 // machine does, where req/s on this 2-core VM moves ±10% between runs. User space only (the kernel's share of a
 // socket write is not in it), so it compares request paths, not servers. Needs `valgrind` (Debian package).
 //
+// The ceiling (bare node:http, bench/servers/bare-http) is counted too: its 2026 / 2025 ratio is what the revision's
+// larger messages cost with no framework, the floor for the framework's own.
+//
 //   npm run build && node dist/bench/instructions.js            # the 2025-11-25 and 2026-07-28 echo calls
 //   BENCH_INSTR_CALLS=8000 BENCH_INSTR_WARMUP=15000 node dist/bench/instructions.js
 import { execFileSync, spawn } from "node:child_process";
@@ -20,15 +23,18 @@ const WARMUP = Number(process.env.BENCH_INSTR_WARMUP ?? 15000);
 const CONNECTIONS = 10;
 
 interface Shape {
-  name: string;
   request: LoadRequest;
   headers: (token: string) => Record<string, string>;
 }
 
 const modern = modernForm(ECHO_REQUEST);
-const SHAPES: Shape[] = [
-  { name: "mcpcraft stateless, 2025-11-25 echo call", request: ECHO_REQUEST, headers: baseHeaders },
-  { name: "mcpcraft stateless, 2026-07-28 echo call", request: modern.request, headers: (t) => ({ ...baseHeaders(t), ...modern.headers }) },
+const ERAS: [era: string, shape: Shape][] = [
+  ["2025-11-25", { request: ECHO_REQUEST, headers: baseHeaders }],
+  ["2026-07-28", { request: modern.request, headers: (t) => ({ ...baseHeaders(t), ...modern.headers }) }],
+];
+const SERVERS: [file: string, label: string][] = [
+  ["bare-http", "bare node:http + JWT (ceiling)"],
+  ["mcpcraft-stateless", "mcpcraft stateless"],
 ];
 
 async function load(url: string, headers: Record<string, string>, request: LoadRequest, amount: number): Promise<number> {
@@ -38,10 +44,10 @@ async function load(url: string, headers: Record<string, string>, request: LoadR
 }
 
 /** Starts the stateless bench server under callgrind with instrumentation off, so start-up costs nothing counted. */
-async function measure(shape: Shape): Promise<number> {
+async function measure(file: string, shape: Shape): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "mcpcraft-callgrind-"));
   const secret = randomBytes(32);
-  const server = join(__dirname, "servers", "mcpcraft-stateless.js");
+  const server = join(__dirname, "servers", `${file}.js`);
   const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", "--smc-check=all-non-file", `--callgrind-out-file=${dir}/out.%p`, process.execPath, server], {
     env: { ...process.env, [SECRET_ENV]: secret.toString("base64url") },
     stdio: ["ignore", "pipe", "ignore"],
@@ -75,12 +81,18 @@ async function measure(shape: Shape): Promise<number> {
 
 async function main(): Promise<void> {
   console.log(`callgrind, ${WARMUP} warm-up calls then ${CALLS} counted, ${CONNECTIONS} connections; instructions per call (user space):`);
-  const figures: number[] = [];
-  for (const shape of SHAPES) {
-    figures.push(await measure(shape));
-    console.log(`  ${shape.name}: ${Math.round(figures.at(-1)!).toLocaleString("en-US")}`);
+  const extra: number[] = [];
+  for (const [file, label] of SERVERS) {
+    const figures: number[] = [];
+    for (const [era, shape] of ERAS) {
+      figures.push(await measure(file, shape));
+      console.log(`  ${label}, ${era} echo call: ${Math.round(figures.at(-1)!).toLocaleString("en-US")}`);
+    }
+    extra.push(figures[1] - figures[0]);
+    console.log(`  ${label}, 2026-07-28 / 2025-11-25: ${(figures[1] / figures[0]).toFixed(3)}× (${Math.round(extra.at(-1)!).toLocaleString("en-US")} more a call)`);
   }
-  console.log(`  2026-07-28 / 2025-11-25: ${(figures[1] / figures[0]).toFixed(3)}×`);
+  // What the framework adds for the revision beyond what its messages cost the ceiling.
+  console.log(`  mcpcraft's own 2026-07-28 cost: ${Math.round(extra[1] - extra[0]).toLocaleString("en-US")} instructions a call`);
 }
 
 main().catch((err: unknown) => {

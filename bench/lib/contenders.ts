@@ -13,6 +13,8 @@ export interface Contender {
 /** The echo workload's servers, in run order. */
 export const CONTENDERS: Contender[] = [
   { id: "bare-http", label: "bare node:http + JWT (ceiling)", session: false },
+  // The ceiling called by a 2026-07-28 client: what the revision's larger requests cost with no framework at all.
+  { id: "bare-http-2026", label: "bare node:http + JWT, 2026-07-28 (ceiling)", session: false, modern: true, server: "bare-http" },
   { id: "sdk-stateless", label: "raw SDK stateless", session: false },
   { id: "sdk-stateful", label: "raw SDK stateful (1 session)", session: true },
   { id: "fastmcp-stateless", label: "fastmcp 4.20 stateless", session: false },
@@ -23,7 +25,7 @@ export const CONTENDERS: Contender[] = [
 ];
 
 /** The list50 workload's servers: every MCP server above (the ceiling has no tool catalogue to list). */
-export const LIST_CONTENDERS: Contender[] = CONTENDERS.filter((c) => c.id !== "bare-http");
+export const LIST_CONTENDERS: Contender[] = CONTENDERS.filter((c) => (c.server ?? c.id) !== "bare-http");
 
 /** Ratios are computed against these, in every HTTP load table. */
 export const BASELINES = [

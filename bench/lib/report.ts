@@ -132,3 +132,19 @@ export function ratioLines(summaries: Summary[], baselines: readonly { id: strin
     })
     .filter(Boolean);
 }
+
+/**
+ * Each 2026-07-28 row against the 2025-11-25 row of the same server ("mcpcraft … = 0.94× its 2025-11-25 row"),
+ * the ceiling's among them: the ceiling's ratio is what the revision's larger requests and answers cost on
+ * node:http with no framework, so a framework row at that ratio adds nothing of its own for the revision.
+ */
+export function eraLines(summaries: Summary[], contenders: readonly { id: string; server?: string; modern?: boolean }[]): string[] {
+  return contenders.flatMap((c) => {
+    const modern = summaries.find((s) => s.id === c.id);
+    const legacy = c.modern ? summaries.find((s) => s.id === (c.server ?? c.id)) : undefined;
+    if (!modern || !legacy) return [];
+    const speed = modern.reqPerSec / legacy.reqPerSec;
+    const cost = modern.cpuMicrosPerReq / legacy.cpuMicrosPerReq;
+    return [`${modern.label} = ${speed.toFixed(2)}× its 2025-11-25 row (${legacy.label}); CPU per request ${cost.toFixed(2)}×`];
+  });
+}

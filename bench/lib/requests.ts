@@ -77,7 +77,8 @@ export function modernForm(request: LoadRequest): { request: LoadRequest; header
   const params = { ...body.params, _meta: { ...body.params?._meta, ...MODERN_ENVELOPE } };
   const target = params.name ?? params.uri;
   return {
-    request: { ...request, body: JSON.stringify({ ...body, params }) },
+    // The revision's result form too: a server that answered the 2025 way would not be serving 2026-07-28.
+    request: { ...request, body: JSON.stringify({ ...body, params }), verify: (answer) => request.verify(answer) && answer.includes('"resultType":"complete"') },
     headers: { "mcp-protocol-version": MODERN_PROTOCOL_VERSION, "mcp-method": body.method, ...(target !== undefined ? { "mcp-name": target } : {}) },
   };
 }

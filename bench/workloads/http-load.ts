@@ -5,7 +5,7 @@ import { BASELINES, type Contender } from "../lib/contenders";
 import { openCpuWindow } from "../lib/cpu-window";
 import { runLoad } from "../lib/load";
 import { baseHeaders, openSession, signToken } from "../lib/mcp-client";
-import { ratioLines, summarise, table, type Measurement, type Summary } from "../lib/report";
+import { eraLines, ratioLines, summarise, table, type Measurement, type Summary } from "../lib/report";
 import { modernForm, probe, type LoadRequest } from "../lib/requests";
 import { eachRound, withServer } from "../lib/rounds";
 import { startServer } from "../lib/spawn";
@@ -79,12 +79,14 @@ export async function runHttpLoad(spec: HttpLoadSpec, ctx: WorkloadContext): Pro
   const summaries = summarise(measurements, contenders, BASELINES, OTHER_CPU_WARNING);
   const ratios = ratioLines(summaries, BASELINES);
   const ratioText = ratios.length ? ratios.map((r) => `  ${r}`).join("\n") : "  (no baseline was measured in this run)";
+  const eras = eraLines(summaries, contenders);
+  const eraText = eras.length ? `\n\nThe same server called by a 2026-07-28 client (req/s against its 2025-11-25 row; the ceiling's is the revision's own cost):\n${eras.map((r) => `  ${r}`).join("\n")}` : "";
   const failed = measurements.filter((m) => m.failure !== undefined).length;
   // Every measurement counts here, the disturbed ones left out of the medians too.
   const wrong = measurements.reduce((n, m) => n + (m.errors ?? 0) + (m.non2xx ?? 0) + (m.mismatches ?? 0), 0);
   return {
-    text: `${table(summaries, BASELINES)}\n\nRatios (req/s, higher is faster; CPU per request, lower is cheaper):\n${ratioText}`,
-    data: { request: spec.request.name, summary: summaries, ratios, measurements },
+    text: `${table(summaries, BASELINES)}\n\nRatios (req/s, higher is faster; CPU per request, lower is cheaper):\n${ratioText}${eraText}`,
+    data: { request: spec.request.name, summary: summaries, ratios, eras, measurements },
     charts: [chartOf(spec, summaries)],
     startups: summaries.map((s) => ({ label: s.label, workload: spec.name, until: "listening", coldStartMs: s.coldStartMs, firstAnswerMs: s.firstAnswerMs, idleRssMB: s.idleRssMB })),
     problems: failed + wrong,

@@ -8,6 +8,8 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from "../../contracts/protocol-2026";
 import { ProtocolError } from "../../errors";
+import type { RequestSchema } from "../method-table";
+import { setOwnField } from "./own-field";
 
 /** What a 2026-07-28 request says about its client, in place of a session's `initialize`. */
 export interface ModernEnvelope {
@@ -54,5 +56,40 @@ export function readEnvelope(message: JSONRPCRequest): ModernEnvelope {
     clientCapabilities: caps as ClientCapabilities,
     clientInfo: info !== null && typeof info === "object" ? (info as Implementation) : undefined,
     logLevel: level as LoggingLevel | undefined,
+  };
+}
+
+/** The keys of the envelope, which {@link readEnvelope} checks and nothing after it reads out of `_meta`. */
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set([PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY]);
+const NO_META: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * A 2025-era (SDK 1.x) request schema as the 2026 era uses it: the request's `_meta` is parsed without the
+ * envelope's keys. The 1.x schema knows nothing of them and copies each unknown `_meta` key one by one (zod's
+ * catchall) into a parsed request no handler reads it from; that copy was the SDK's share of what a 2026 call
+ * costs beyond a 2025 one. The other `_meta` keys (`progressToken` …) are parsed as before, and the message is
+ * left as it came (the swap is undone before the parse returns; a message that cannot take it is parsed whole).
+ */
+export function besideEnvelope<T>(schema: RequestSchema<T>): RequestSchema<T> {
+  return {
+    safeParse(message) {
+      const params = (message as { params?: { _meta?: unknown } } | null)?.params;
+      const meta = params?._meta;
+      if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return schema.safeParse(message);
+      let rest: Record<string, unknown> | undefined;
+      for (const key in meta) {
+        if (Object.hasOwn(meta, key) && !ENVELOPE_KEYS.has(key)) setOwnField((rest ??= {}), key, (meta as Record<string, unknown>)[key]);
+      }
+      try {
+        params!._meta = rest ?? NO_META;
+      } catch {
+        return schema.safeParse(message);
+      }
+      try {
+        return schema.safeParse(message);
+      } finally {
+        params!._meta = meta;
+      }
+    },
   };
 }

@@ -3,6 +3,7 @@ import { MODERN_PROTOCOL_VERSIONS } from "../../contracts/protocol-2026";
 import type { ServerDefinition } from "../definition";
 import type { MethodEntry } from "../method-table";
 import { officialSchema } from "./official-schema";
+import { besideEnvelope } from "./envelope";
 
 /** Methods 2026-07-28 no longer has: no handshake, no liveness ping, log levels and subscriptions per request. */
 const LEGACY_ONLY = new Set(["initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"]);
@@ -18,7 +19,8 @@ export function modernCapabilities(legacy: ServerCapabilities): ServerCapabiliti
 
 /** The 2026-era method table: the same handlers as 2025's, less what the revision removed, plus `server/discover`. */
 export function modernMethods(shared: ReadonlyMap<string, MethodEntry>, def: ServerDefinition, capabilities: ServerCapabilities, listen: MethodEntry): Map<string, MethodEntry> {
-  const table = new Map([...shared].filter(([name]) => !LEGACY_ONLY.has(name)));
+  const table = new Map<string, MethodEntry>();
+  for (const [name, entry] of shared) if (!LEGACY_ONLY.has(name)) table.set(name, { schema: besideEnvelope(entry.schema), handle: entry.handle });
   table.set("subscriptions/listen", listen);
   table.set("server/discover", {
     schema: discoverSchema,

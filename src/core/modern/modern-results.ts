@@ -1,6 +1,7 @@
 import type { Implementation } from "@modelcontextprotocol/sdk/types.js";
 import { SERVER_INFO_META_KEY } from "../../contracts/protocol-2026";
 import type { InputRounds } from "./input-rounds";
+import { setOwnField } from "./own-field";
 
 /** Results the revision makes cacheable: each says how long (0: not at all) and for whom (private: this caller). */
 const CACHEABLE = new Set(["server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read"]);
@@ -15,7 +16,7 @@ const CACHEABLE = new Set(["server/discover", "tools/list", "prompts/list", "res
 export function completeResult(method: string, result: object, serverMeta: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const own = result as Record<string, unknown>;
-  for (const key in own) if (Object.hasOwn(own, key) && key !== "_meta") defineField(out, key, own[key]);
+  for (const key in own) if (Object.hasOwn(own, key) && key !== "_meta") setOwnField(out, key, own[key]);
   out.resultType = "complete";
   if (CACHEABLE.has(method)) {
     out.ttlMs = 0;
@@ -24,12 +25,6 @@ export function completeResult(method: string, result: object, serverMeta: Reado
   const meta = own._meta as Record<string, unknown> | undefined;
   out._meta = meta ? { ...meta, ...serverMeta } : serverMeta;
   return out;
-}
-
-/** A copied key, `__proto__` included, as an own property (what a spread does), never as a prototype. */
-function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 /** Each server's `_meta` object and its JSON text, written once. */
