@@ -130,6 +130,26 @@ describe("hostile edges", () => {
       assert.deepEqual(other.json.result.content, [{ type: "text", text: "still here" }]);
     });
 
+    // The message, its params and `objects` nested objects as the arguments: 2 + objects containers deep.
+    const nested = (objects: number): unknown => (objects === 1 ? {} : { a: nested(objects - 1) });
+
+    it("refuses a body nested deeper than 64 containers (400, -32600), and takes one exactly 64 deep to the tool", async () => {
+      const deep = await rawRequest(url, { headers: auth, body: callWith(nested(63)) });
+      assert.equal(deep.status, 400, deep.text.slice(0, 200));
+      assert.equal(deep.json.error.code, -32600);
+      assert.equal(deep.json.error.message, "Invalid Request: JSON nested too deeply");
+      const edge = await rawRequest(url, { headers: auth, body: callWith(nested(62)) });
+      assert.equal(edge.status, 200, edge.text.slice(0, 200));
+      assert.equal(edge.json.result.isError, true);
+    });
+
+    it("serves a shallow body whose strings are full of brackets (they are counted, then the body is walked)", async () => {
+      const text = "{[".repeat(500);
+      const res = await rawRequest(url, { headers: auth, body: callWith({ text }) });
+      assert.equal(res.status, 200, res.text.slice(0, 200));
+      assert.deepEqual(res.json.result.content, [{ type: "text", text }]);
+    });
+
     it("answers 5,000 argument keys with one small invalid-arguments result, before validating them", async () => {
       const res = await rawRequest(url, { headers: auth, body: callWith(keys(5_000)) });
       assert.equal(res.status, 200);
