@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { LISTENING_MARK, SECRET_ENV } from "./lib/config";
+import { CONTENDERS } from "./lib/contenders";
 import { baseHeaders, signToken } from "./lib/mcp-client";
 import { ECHO_REQUEST, modernForm, probe, type LoadRequest } from "./lib/requests";
 
@@ -32,10 +33,8 @@ const ERAS: [era: string, shape: Shape][] = [
   ["2025-11-25", { request: ECHO_REQUEST, headers: baseHeaders }],
   ["2026-07-28", { request: modern.request, headers: (t) => ({ ...baseHeaders(t), ...modern.headers }) }],
 ];
-const SERVERS: [file: string, label: string][] = [
-  ["bare-http", "bare node:http + JWT (ceiling)"],
-  ["mcpcraft-stateless", "mcpcraft stateless"],
-];
+/** The ceiling, then mcpcraft: their 2025 rows of the echo workload, labelled as there. */
+const SERVERS: [file: string, label: string][] = ["bare-http", "mcpcraft-stateless"].map((id) => [id, CONTENDERS.find((c) => c.id === id)!.label]);
 
 async function load(url: string, headers: Record<string, string>, request: LoadRequest, amount: number): Promise<number> {
   const result = await autocannon({ url, method: "POST", headers, body: request.body, connections: CONNECTIONS, amount, idReplacement: true, timeout: 120 });

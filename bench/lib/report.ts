@@ -1,3 +1,4 @@
+import type { Contender } from "./contenders";
 import { fmt, markdownTable, times } from "./format";
 import type { LoadFigures } from "./load";
 import type { ServerMeasurement } from "./rounds";
@@ -138,7 +139,7 @@ export function ratioLines(summaries: Summary[], baselines: readonly { id: strin
  * the ceiling's among them: the ceiling's ratio is what the revision's larger requests and answers cost on
  * node:http with no framework, so a framework row at that ratio adds nothing of its own for the revision.
  */
-export function eraLines(summaries: Summary[], contenders: readonly { id: string; server?: string; modern?: boolean }[]): string[] {
+export function eraLines(summaries: Summary[], contenders: readonly Contender[]): string[] {
   return contenders.flatMap((c) => {
     const modern = summaries.find((s) => s.id === c.id);
     const legacy = c.modern ? summaries.find((s) => s.id === (c.server ?? c.id)) : undefined;
